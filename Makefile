@@ -1,0 +1,45 @@
+# Two commands set everything up on a fresh machine with Python 3.11+ and git:
+#   make run    install, migrate, load the demo workshops, serve with a Celery worker and beat
+#   make test   install the test tools and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format worker clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "  Workshop CFP is running at http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password demo-pass-2026): admin@demo.test, chair@demo.test,"
+	@echo "  reviewer1@demo.test ... reviewer6@demo.test, author1@demo.test ... author8@demo.test"
+	@echo "  E-mail is written to var/outbox/. Stop with Ctrl-C."
+	@echo ""
+	@$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=var/celerybeat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,20 @@
+"""Test settings: the base settings with fast hashing, eager Celery and in-memory mail.
+
+``DATABASE_URL`` still decides the database, so CI runs the suite on PostgreSQL.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DATABASES["default"] = env.db(  # noqa: F405
+    "DATABASE_URL", default="sqlite:///:memory:"
+)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+ACCOUNT_RATE_LIMITS = False

@@ -1,0 +1,54 @@
+from django.db import models
+
+AOE = "Etc/GMT+12"  # Anywhere on Earth is UTC-12; the POSIX sign of Etc/ zones is inverted.
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIRTUAL = "virtual", "Virtual"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class Anonymity(models.TextChoices):
+    DOUBLE_BLIND = "double_blind", "Double-blind (authors and reviewers anonymous)"
+    SINGLE_BLIND = "single_blind", "Single-blind (reviewers anonymous)"
+    OPEN = "open", "Open (nobody anonymous)"
+
+
+class PresentationOutcome(models.TextChoices):
+    TALK = "talk", "Talk"
+    POSTER = "poster", "Poster"
+    VIRTUAL_TALK = "virtual_talk", "Virtual talk"
+    VIRTUAL_POSTER = "virtual_poster", "Virtual poster"
+
+
+class DateKind(models.TextChoices):
+    """The dates of a call, in the order they must happen."""
+
+    ABSTRACT_REGISTRATION = "abstract_registration", "Abstract registration"
+    PAPER_SUBMISSION = "paper_submission", "Paper submission"
+    REVIEWS_DUE = "reviews_due", "Reviews due"
+    AUTHOR_NOTIFICATION = "author_notification", "Author notification"
+    CAMERA_READY = "camera_ready", "Camera-ready"
+    WORKSHOP_DAY = "workshop_day", "Workshop"
+
+
+DATE_ORDER = list(DateKind.values)
+# Dates that close something at a precise instant (shown with a time and a countdown).
+DEADLINE_KINDS = {
+    DateKind.ABSTRACT_REGISTRATION,
+    DateKind.PAPER_SUBMISSION,
+    DateKind.REVIEWS_DUE,
+    DateKind.CAMERA_READY,
+}
+
+
+class PersonRole(models.TextChoices):
+    ORGANIZER = "organizer", "Organizer"
+    SPEAKER = "speaker", "Invited speaker"
+    PANELIST = "panelist", "Panelist"
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    REVIEWER = "reviewer", "Reviewer"
