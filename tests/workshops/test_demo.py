@@ -1,0 +1,372 @@
+"""The demo data: idempotent loading, faithful seed facts, working demo logins."""
+
+import builtins
+import datetime as dt
+import importlib.machinery
+import io
+import os
+import pathlib
+import sys
+import types
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import models
+from django.urls import reverse
+
+from accounts.models import User
+from workshops.demo import loader, seeds
+from workshops.enums import AOE, DATE_ORDER, DateKind, MemberRole
+from workshops.management.commands import load_demo
+from workshops.models import (
+    ImportantDate,
+    Membership,
+    Person,
+    ReviewCriterion,
+    SubmissionType,
+    Topic,
+    Workshop,
+)
+
+UTC = dt.UTC
+DEMO_MODELS = [
+    Workshop,
+    ImportantDate,
+    Topic,
+    SubmissionType,
+    ReviewCriterion,
+    Person,
+    Membership,
+    User,
+    EmailAddress,
+]
+DEMO_EMAILS = [u["email"] for u in seeds.USERS]
+# Traces of UTF-8 text decoded as cp1252 or Mac Roman, and the replacement character.
+MOJIBAKE = ["â€", "‚Ä", "√", "Ã", "Â", "‚≠", "üè", "\ufffd"]
+
+
+def run_command(*args, **kwargs) -> str:
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out, **kwargs)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in DEMO_MODELS}
+
+
+@pytest.fixture
+def demo(db):
+    run_command()
+
+
+@pytest.fixture
+def no_app_loaders(monkeypatch):
+    """Keep the submissions and reviews demo loaders out of tests about the workshops part."""
+    monkeypatch.setattr(load_demo, "APP_LOADERS", [])
+
+
+def fake_loader_module(monkeypatch, name: str, load) -> None:
+    module = types.ModuleType(name)
+    module.__spec__ = importlib.machinery.ModuleSpec(name, None)
+    module.load = load
+    monkeypatch.setitem(sys.modules, name, module)
+
+
+# --- Idempotency -------------------------------------------------------------------------------
+
+
+def test_load_demo_twice_creates_no_duplicates(db):
+    run_command()
+    first = counts()
+
+    run_command()
+
+    assert counts() == first
+    assert first["Workshop"] == 5
+    assert first["User"] == 16
+    assert first["EmailAddress"] == 16
+
+
+def test_demo_edition_dates_follow_the_day_of_the_run(db):
+    run_at = dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 03:00 on March 2 AoE
+    loader.load(now=run_at)
+    first = counts()
+
+    loader.load(now=run_at + dt.timedelta(days=10))
+
+    assert counts() == first
+    demo = Workshop.objects.get(is_demo=True)
+    deadline = demo.dates.get(kind=DateKind.PAPER_SUBMISSION).original_at
+    # March 2 + 10 days + 21 days, at 23:59:59 AoE.
+    assert deadline == dt.datetime(2026, 4, 3, 11, 59, 59, tzinfo=UTC)
+
+
+# --- Seed facts --------------------------------------------------------------------------------
+
+
+def test_bands_extension_is_stored_as_aoe_instants(demo):
+    bands = Workshop.objects.get(slug="bands-2023")
+    submission = bands.dates.get(kind=DateKind.PAPER_SUBMISSION)
+
+    assert submission.original_at == dt.datetime(2023, 1, 26, 11, 59, 59, tzinfo=UTC)
+    assert submission.extended_at == dt.datetime(2023, 2, 4, 11, 59, 59, tzinfo=UTC)
+    assert bands.submission_deadline == submission.extended_at
+    assert bands.dates.get(kind=DateKind.AUTHOR_NOTIFICATION).original_at == dt.datetime(
+        2023, 3, 4, 11, 59, 59, tzinfo=UTC
+    )
+    assert bands.dates.get(kind=DateKind.CAMERA_READY).original_at == dt.datetime(
+        2023, 4, 16, 11, 59, 59, tzinfo=UTC
+    )
+
+
+def test_bands_call_policies(demo):
+    bands = Workshop.objects.get(slug="bands-2023")
+
+    assert (bands.acronym, bands.year, bands.colocated_with) == ("BANDS", 2023, "ICLR 2023")
+    assert bands.format == "virtual"
+    assert bands.timezone == AOE
+    assert bands.is_double_blind
+    assert not bands.is_archival
+    assert bands.dual_submission_allowed
+    assert bands.presentation_outcomes == ["virtual_poster", "virtual_talk"]
+    assert bands.code_of_conduct_url == "https://iclr.cc/public/CodeOfConduct"
+    assert bands.code_of_ethics_url == "https://iclr.cc/public/CodeOfEthics"
+    assert "iclr2023.zip" in bands.template_latex_url
+    assert "haven’t been published" in bands.call_for_papers
+    assert bands.overview.count("\n- ") == 7
+    (paper,) = bands.submission_types.all()
+    assert (paper.page_limit, paper.references_excluded, paper.appendices_excluded) == (
+        4,
+        True,
+        True,
+    )
+    assert [c.name for c in bands.criteria.all()] == [
+        "Soundness of the methodology",
+        "Novelty",
+        "Relevance to the workshop",
+        "Societal impacts",
+    ]
+    assert bands.topics.filter(parent=None).count() == 12
+    assert not bands.topics.exclude(parent=None).exists()
+
+
+def test_bugs_topics_nest_under_three_themes(demo):
+    bugs = Workshop.objects.get(slug="bugs-2023")
+    themes = {t.name: [c.name for c in t.children.all()] for t in bugs.topics.filter(parent=None)}
+
+    assert list(themes) == ["Backdoor attacks", "Backdoor defenses", "Backdoor for social good"]
+    assert themes["Backdoor attacks"][:3] == [
+        "Poisoning attacks",
+        "Dirty-label backdoor attacks",
+        "Clean-label backdoor attacks",
+    ]
+    assert len(themes["Backdoor attacks"]) == 10
+    assert themes["Backdoor defenses"] == [
+        "Backdoor detection (poisoned inputs, poisoned models)",
+        "Backdoor mitigation (data sanitization, model repair)",
+        "Understanding backdoor behaviors",
+    ]
+    assert len(themes["Backdoor for social good"]) == 4
+
+
+def test_bugs_call_facts(demo):
+    bugs = Workshop.objects.get(slug="bugs-2023")
+
+    assert (bugs.venue, bugs.format, bugs.colocated_with) == (
+        "New Orleans, USA",
+        "in_person",
+        "NeurIPS 2023",
+    )
+    assert bugs.submission_deadline == dt.datetime(2023, 9, 30, 11, 59, 59, tzinfo=UTC)
+    assert bugs.dates.get(kind=DateKind.AUTHOR_NOTIFICATION).original_at == dt.datetime(
+        2023, 10, 28, 11, 59, 59, tzinfo=UTC
+    )
+    day = bugs.dates.get(kind=DateKind.WORKSHOP_DAY)
+    assert day.original_at is None
+    assert day.note == "December 15 or 16, 2023"
+    assert bugs.submission_types.get().page_limit == 6
+    assert bugs.criteria.count() == 3
+    assert not bugs.is_archival and bugs.dual_submission_allowed and bugs.is_double_blind
+    organizers = list(bugs.people.all())
+    assert len(organizers) == 10
+    assert (organizers[0].name, organizers[0].affiliation, organizers[0].website) == (
+        "Khoa D Doan",
+        "VinUniversity, Vietnam",
+        "https://khoadoan.me",
+    )
+    assert organizers[-1].name == "Tom Goldstein"
+
+
+def test_safe_ml_has_three_paper_types_and_ieee_proceedings(demo):
+    safe = Workshop.objects.get(slug="safe-ml-2026")
+
+    types_ = [(t.name, t.page_limit, t.references_excluded) for t in safe.submission_types.all()]
+    assert types_ == [
+        ("Full Paper", 8, True),
+        ("Short Paper", 4, True),
+        ("Position Paper", 2, True),
+    ]
+    assert safe.is_archival
+    assert safe.proceedings == "IEEE Digital Library"
+    assert (safe.edition, safe.venue, safe.format) == ("2nd", "Daejeon, South Korea", "in_person")
+    assert safe.colocated_with.startswith("ICST 2026")
+    assert "SAFE-ML 2025" not in safe.overview
+    assert safe.submission_deadline == dt.datetime(2026, 3, 7, 11, 59, 59, tzinfo=UTC)
+    assert safe.date(DateKind.WORKSHOP_DAY).original_at.date() == dt.date(2026, 5, 22)
+    assert safe.topics.count() == 12
+    assert not safe.people.exists()
+    assert not safe.criteria.exists()
+
+
+def test_secure_and_safe_ml_is_virtual_with_dates_tbd(demo):
+    workshop = Workshop.objects.get(slug="secure-and-safe-ml")
+
+    assert workshop.format == "virtual"
+    assert workshop.is_published
+    assert workshop.topics.count() == 7
+    assert workshop.submission_deadline is None
+    assert not workshop.is_open_for_submissions()
+    assert all(d.original_at is None for d in workshop.dates.all())
+
+
+def test_no_mojibake_in_any_text(demo):
+    offenders = []
+    for model in [Workshop, ImportantDate, Topic, SubmissionType, ReviewCriterion, Person, User]:
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        ]
+        for obj in model.objects.all():
+            for name in fields:
+                text = str(getattr(obj, name))
+                offenders += [(model.__name__, obj.pk, name, m) for m in MOJIBAKE if m in text]
+
+    assert offenders == []
+
+
+def test_every_demo_row_passes_model_validation(demo):
+    for model in [Workshop, ImportantDate, Topic, SubmissionType, ReviewCriterion, Person, User]:
+        for obj in model.objects.all():
+            obj.full_clean()
+
+
+# --- Demo edition and accounts -----------------------------------------------------------------
+
+
+def test_demo_edition_is_open_and_labelled(demo):
+    workshop = Workshop.objects.get(is_demo=True)
+
+    assert "Demo" in workshop.name
+    assert workshop.is_published
+    assert workshop.is_open_for_submissions()
+    assert workshop.is_double_blind
+    dates = sorted(workshop.dates.all(), key=lambda d: DATE_ORDER.index(d.kind))
+    assert [d.kind for d in dates] == DATE_ORDER
+    instants = [d.original_at for d in dates]
+    assert instants == sorted(instants) and len(set(instants)) == len(instants)
+    assert workshop.submission_types.count() >= 2
+    assert workshop.topics.exclude(parent=None).exists()
+    assert workshop.criteria.exists()
+    assert workshop.people.exists()
+    assert Workshop.objects.filter(is_demo=True).count() == 1
+
+
+def test_every_demo_user_can_sign_in_with_a_verified_address(demo, client):
+    refused = []
+    for email in DEMO_EMAILS:
+        assert EmailAddress.objects.filter(
+            user__email=email, email=email, verified=True, primary=True
+        ).exists()
+
+        response = client.post(
+            reverse("account_login"), {"login": email, "password": seeds.PASSWORD}
+        )
+
+        if response.status_code != 302 or response.url != reverse("workshops:index"):
+            refused.append(email)
+        client.logout()
+
+    assert refused == []
+
+
+def test_demo_roles(demo):
+    chair = User.objects.get(email="chair@demo.test")
+
+    assert User.objects.get(email="admin@demo.test").is_superuser
+    assert not chair.is_superuser
+    assert Membership.objects.filter(user=chair, role=MemberRole.CHAIR).count() == 5
+    demo_edition = Workshop.objects.get(is_demo=True)
+    assert demo_edition.memberships.filter(role=MemberRole.REVIEWER).count() == 6
+    assert Membership.objects.filter(role=MemberRole.REVIEWER, workshop__is_demo=False).exists()
+
+
+# --- The command -------------------------------------------------------------------------------
+
+
+def test_load_demo_reads_no_seed_files(db, monkeypatch, no_app_loaders):
+    opened = []
+
+    def guard(real):
+        def wrapper(file, *args, **kwargs):
+            path = os.fsdecode(file) if isinstance(file, str | bytes | os.PathLike) else ""
+            opened.append(path)
+            if "shared/seeds" in path or path.endswith(".md"):
+                raise AssertionError(f"the demo loader read {path}")
+            return real(file, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(builtins, "open", guard(builtins.open))
+    monkeypatch.setattr(io, "open", guard(io.open))
+    monkeypatch.setattr(os, "open", guard(os.open))
+    monkeypatch.setattr(pathlib.Path, "read_text", guard(pathlib.Path.read_text))
+
+    run_command()
+
+    assert Workshop.objects.count() == 5
+    assert not [p for p in opened if "seeds" in p]
+
+
+def test_load_demo_prints_the_demo_logins(db, no_app_loaders):
+    output = run_command()
+
+    assert "5 workshops" in output
+    assert "admin@demo.test" in output and seeds.PASSWORD in output
+
+
+def test_load_demo_runs_app_loaders_that_exist(db, monkeypatch):
+    calls = []
+    fake_loader_module(monkeypatch, "fake_app_demo", lambda stdout=None: calls.append(stdout))
+    monkeypatch.setattr(load_demo, "APP_LOADERS", ["fake_app_demo", "tests.workshops.no_such_demo"])
+
+    run_command()
+
+    assert len(calls) == 1 and calls[0] is not None
+
+
+def test_load_demo_rolls_back_when_an_app_loader_fails(db, monkeypatch):
+    def broken(stdout=None):
+        raise RuntimeError("broken demo loader")
+
+    fake_loader_module(monkeypatch, "broken_app_demo", broken)
+    monkeypatch.setattr(load_demo, "APP_LOADERS", ["broken_app_demo"])
+
+    with pytest.raises(RuntimeError, match="broken demo loader"):
+        run_command()
+
+    assert Workshop.objects.count() == 0
+    assert not User.objects.filter(email__in=DEMO_EMAILS).exists()
+
+
+def test_load_demo_refuses_production_settings_unless_allowed(db, settings, no_app_loaders):
+    settings.SETTINGS_MODULE = "config.settings.production"
+
+    with pytest.raises(CommandError, match="production"):
+        run_command()
+    run_command("--allow-production")
+
+    assert Workshop.objects.count() == 5
