@@ -1,0 +1,440 @@
+"""Forms of the chair pages: the workshop itself and the inline formsets of its call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from .enums import AOE, DateKind, PresentationOutcome
+from .models import (
+    ImportantDate,
+    Person,
+    ReviewCriterion,
+    ScheduleItem,
+    SubmissionType,
+    Topic,
+    Workshop,
+)
+from .services import date_order_errors, end_of_day
+
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+NESTING_MESSAGE = "Topics nest one level deep only: a sub-topic cannot have sub-topics."
+
+
+@functools.cache
+def timezone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone, Anywhere on Earth first, then UTC, then the rest by name."""
+    first = [(AOE, "AoE — Anywhere on Earth (UTC−12)"), ("UTC", "UTC")]
+    rest = sorted(
+        tz
+        for tz in zoneinfo.available_timezones()
+        if tz not in {AOE, "UTC"} and not tz.startswith(("posix/", "right/"))
+    )
+    return first + [(tz, tz.replace("_", " ")) for tz in rest]
+
+
+def is_known_timezone(name: str | None) -> bool:
+    return bool(name) and name in dict(timezone_choices())
+
+
+class LocalDateTimeField(forms.Field):
+    """A date and time typed in a workshop's time zone, cleaned to an aware UTC datetime.
+
+    Accepts ``2026-03-06 14:00`` (seconds optional, ``T`` allowed as separator) and, when
+    ``allow_date_only``, a bare date ``2026-03-06``, meaning 23:59:59 that day: a deadline "on
+    March 6" closes at the end of March 6 in the workshop's zone. Shows stored values back in the
+    same zone, an end-of-day time as the bare date.
+    """
+
+    widget = forms.TextInput
+    input_formats = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+    default_error_messages = {
+        "invalid": "Enter a date such as 2026-03-06, or a date and time such as 2026-03-06 14:00.",
+        "invalid_time": "Enter a date and time such as 2026-03-06 14:00.",
+    }
+
+    def __init__(self, *, tz: dt.tzinfo | None = None, allow_date_only: bool = True, **kwargs):
+        self.tz = tz or zoneinfo.ZoneInfo(AOE)
+        self.allow_date_only = allow_date_only
+        super().__init__(**kwargs)
+        placeholder = "YYYY-MM-DD or YYYY-MM-DD HH:MM" if allow_date_only else "YYYY-MM-DD HH:MM"
+        self.widget.attrs.update({"placeholder": placeholder, "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.datetime):
+            local = value.astimezone(self.tz)
+            if self.allow_date_only and local.time() == dt.time(23, 59, 59):
+                return local.date().isoformat()
+            return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, dt.datetime):
+            return value
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is not None:
+            if not self.allow_date_only:
+                raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+            return end_of_day(day, self.tz).astimezone(dt.UTC)
+        for fmt in self.input_formats:
+            try:
+                naive = dt.datetime.strptime(value, fmt)
+            except ValueError:
+                continue
+            return naive.replace(tzinfo=self.tz).astimezone(dt.UTC)
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def formfield(model_field, **kwargs):
+    """Model fields to form fields, with web addresses typed without a scheme read as https."""
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)
+
+
+class ZonedFormMixin:
+    """Gives the form's ``LocalDateTimeField``s the workshop's zone (``tz`` keyword)."""
+
+    def __init__(self, *args, tz: dt.tzinfo | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, LocalDateTimeField) and tz is not None:
+                field.tz = tz
+
+
+class WorkshopForm(forms.ModelForm):
+    """Every field of a workshop, grouped as the edit page shows them (``sections``)."""
+
+    sections = [
+        ("Workshop", ["name", "acronym", "year", "edition", "slug", "tagline", "is_demo"]),
+        ("Where and when", ["colocated_with", "format", "venue", "timezone"]),
+        ("Texts (Markdown)", ["overview", "call_for_papers", "submission_instructions"]),
+        (
+            "Policies",
+            [
+                "anonymity",
+                "is_archival",
+                "proceedings",
+                "dual_submission_allowed",
+                "code_of_conduct_url",
+                "code_of_ethics_url",
+                "presentation_outcomes",
+            ],
+        ),
+        ("Files", ["max_pdf_size_mb", "max_supplement_size_mb"]),
+        (
+            "Contact and templates",
+            ["contact_email", "website", "template_latex_url", "template_word_url"],
+        ),
+        ("Publication", ["is_published"]),
+    ]
+
+    timezone = forms.ChoiceField(
+        label="Deadline time zone",
+        choices=timezone_choices,
+        initial=AOE,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a known time zone. Choose one from the list "
+            "(AoE is Anywhere on Earth, UTC−12)."
+        },
+        help_text="Dates are entered and shown in this zone. AoE is the usual choice for calls.",
+    )
+    presentation_outcomes = forms.MultipleChoiceField(
+        label="Presentation outcomes",
+        choices=PresentationOutcome.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="How accepted papers are presented; shown as “a poster or a talk”.",
+    )
+
+    class Meta:
+        model = Workshop
+        formfield_callback = formfield
+        fields = [
+            "name",
+            "acronym",
+            "year",
+            "edition",
+            "slug",
+            "tagline",
+            "is_demo",
+            "colocated_with",
+            "format",
+            "venue",
+            "timezone",
+            "overview",
+            "call_for_papers",
+            "submission_instructions",
+            "anonymity",
+            "is_archival",
+            "proceedings",
+            "dual_submission_allowed",
+            "code_of_conduct_url",
+            "code_of_ethics_url",
+            "presentation_outcomes",
+            "max_pdf_size_mb",
+            "max_supplement_size_mb",
+            "contact_email",
+            "website",
+            "template_latex_url",
+            "template_word_url",
+            "is_published",
+        ]
+        widgets = {
+            "overview": forms.Textarea(attrs={"rows": 8}),
+            "call_for_papers": forms.Textarea(attrs={"rows": 12}),
+            "submission_instructions": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "slug": "The workshop's address: /w/<slug>/. Letters, digits and hyphens.",
+            "code_of_conduct_url": "Authors must acknowledge it when they submit.",
+            "code_of_ethics_url": "Authors must acknowledge it when they submit.",
+        }
+        error_messages = {
+            "slug": {"unique": "Another workshop already uses this address; choose another slug."}
+        }
+
+    def grouped(self):
+        """(legend, bound fields) per section, for the template."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.sections]
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "parent", "order"]
+
+    def __init__(self, *args, workshop: Workshop | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Topic.objects.none()
+        if workshop is not None and workshop.pk:
+            parents = Topic.objects.filter(workshop=workshop, parent__isnull=True)
+            if self.instance.pk:
+                parents = parents.exclude(pk=self.instance.pk)
+        field = self.fields["parent"]
+        field.queryset = parents
+        field.required = False
+        field.empty_label = "— none (top-level topic) —"
+        field.help_text = "Only top-level topics can have sub-topics."
+        field.error_messages["invalid_choice"] = (
+            "Choose a top-level topic of this workshop. " + NESTING_MESSAGE
+        )
+
+
+class BaseTopicFormSet(BaseInlineFormSet):
+    """Topics with their parent restricted to this workshop's top-level topics.
+
+    Also refuses what a single form cannot see: putting a topic under one that this same
+    submission turns into a sub-topic, or keeping a sub-topic whose parent is deleted.
+    """
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "workshop": self.instance}
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        deleted = {
+            f.instance.pk for f in self.forms if f.instance.pk and self._should_delete_form(f)
+        }
+        becoming_subtopics = {
+            f.instance.pk for f in kept if f.instance.pk and f.cleaned_data.get("parent")
+        }
+        errors = []
+        for form in kept:
+            parent = form.cleaned_data.get("parent")
+            name = form.cleaned_data.get("name")
+            if parent is not None and parent.pk in becoming_subtopics:
+                errors.append(
+                    f"“{name}” cannot go under “{parent}”, which becomes a sub-topic itself. "
+                    + NESTING_MESSAGE
+                )
+            if parent is not None and parent.pk in deleted:
+                errors.append(f"“{name}” is kept but its parent topic “{parent}” is deleted.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ImportantDateForm(ZonedFormMixin, forms.ModelForm):
+    original_at = LocalDateTimeField(
+        label="Date", required=False, help_text="Empty means TBD. A bare date means 23:59:59."
+    )
+    extended_at = LocalDateTimeField(
+        label="Extended to", required=False, help_text="Must be later than the date."
+    )
+
+    class Meta:
+        model = ImportantDate
+        fields = ["kind", "original_at", "extended_at", "note"]
+
+
+class BaseImportantDateFormSet(BaseInlineFormSet):
+    """Dates of a call; one extra row per kind not yet set, and the order of kinds enforced."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = {date.kind for date in self.get_queryset()}
+        self.extra = max(1, len(DateKind) - len(present))
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        dates = [
+            (form.cleaned_data["kind"], form.instance.effective_at)
+            for form in self.forms
+            if form.cleaned_data.get("kind") and not self._should_delete_form(form)
+        ]
+        errors = date_order_errors(dates, workshop=self.instance)
+        if errors:
+            raise ValidationError(errors)
+
+
+class SubmissionTypeForm(forms.ModelForm):
+    page_limit = forms.IntegerField(
+        min_value=1,
+        max_value=1000,
+        error_messages={"min_value": "The page limit must be at least 1 page."},
+    )
+
+    class Meta:
+        model = SubmissionType
+        fields = [
+            "name",
+            "description",
+            "page_limit",
+            "references_excluded",
+            "appendices_excluded",
+            "extra_pages_allowance",
+            "order",
+        ]
+
+
+class ScaleField(forms.CharField):
+    """A review scale typed one level per line, lowest first; cleaned to a list of labels."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(value) < 2:
+            raise ValidationError("A scale needs at least two levels, one per line.")
+        if len(set(value)) != len(value):
+            raise ValidationError("Each level of a scale needs its own label.")
+
+    def has_changed(self, initial, data):
+        return self.to_python(self.prepare_value(initial) or "") != self.to_python(data or "")
+
+
+class ReviewCriterionForm(forms.ModelForm):
+    scale = ScaleField(
+        label="Scale",
+        help_text="One level per line, lowest first (e.g. Poor, Fair, Good, Very good, Excellent).",
+    )
+
+    class Meta:
+        model = ReviewCriterion
+        fields = ["name", "description", "scale", "order"]
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        formfield_callback = formfield
+        fields = ["role", "name", "title", "affiliation", "website", "photo", "talk_title", "order"]
+        widgets = {"photo": forms.ClearableFileInput(attrs={"accept": "image/*"})}
+        help_texts = {"talk_title": "For invited speakers.", "photo": "A square image, up to 2 MB."}
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
+            raise ValidationError("The photo is too large: at most 2 MB.")
+        return photo
+
+
+class ScheduleItemForm(ZonedFormMixin, forms.ModelForm):
+    starts_at = LocalDateTimeField(label="Starts", allow_date_only=False)
+    ends_at = LocalDateTimeField(label="Ends", allow_date_only=False, required=False)
+
+    class Meta:
+        model = ScheduleItem
+        fields = ["starts_at", "ends_at", "title", "speakers", "location"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The end must be after the start.")
+        return cleaned
+
+
+def _formset(model, form, formset=BaseInlineFormSet, extra=2):
+    return inlineformset_factory(
+        Workshop, model, form=form, formset=formset, extra=extra, can_delete=True
+    )
+
+
+TopicFormSet = _formset(Topic, TopicForm, BaseTopicFormSet, extra=3)
+ImportantDateFormSet = _formset(ImportantDate, ImportantDateForm, BaseImportantDateFormSet)
+SubmissionTypeFormSet = _formset(SubmissionType, SubmissionTypeForm)
+ReviewCriterionFormSet = _formset(ReviewCriterion, ReviewCriterionForm)
+PersonFormSet = _formset(Person, PersonForm, extra=3)
+ScheduleItemFormSet = _formset(ScheduleItem, ScheduleItemForm)
+
+# (prefix, formset class, heading, help) in the order of the edit page.
+CALL_FORMSETS = [
+    ("dates", ImportantDateFormSet, "Important dates", "Dates are in the workshop's time zone."),
+    ("topics", TopicFormSet, "Topics", "Save new topics first to nest sub-topics under them."),
+    ("types", SubmissionTypeFormSet, "Submission types", "Each with its page limit."),
+    ("criteria", ReviewCriterionFormSet, "Review criteria", "What reviewers score."),
+    ("people", PersonFormSet, "People", "Organizers, invited speakers and panelists."),
+    ("schedule", ScheduleItemFormSet, "Schedule", "Times are in the workshop's time zone."),
+]
+
+
+def call_formsets(workshop: Workshop, data=None, files=None) -> list:
+    """The formsets of the edit page, bound when ``data`` is given.
+
+    Dates are read in the time zone being submitted (so a chair can switch zone and type
+    dates in the new one), else in the workshop's.
+    """
+    tz_name = (data or {}).get("timezone") if data is not None else None
+    tz = zoneinfo.ZoneInfo(tz_name if is_known_timezone(tz_name) else workshop.timezone)
+    formsets = []
+    for prefix, formset_class, heading, help_text in CALL_FORMSETS:
+        formset = formset_class(
+            data,
+            files,
+            instance=workshop,
+            prefix=prefix,
+            form_kwargs={"tz": tz} if prefix in {"dates", "schedule"} else {},
+        )
+        formset.heading, formset.help_text = heading, help_text
+        formsets.append(formset)
+    return formsets

@@ -1,0 +1,101 @@
+"""Public pages: the list of calls, a workshop's page and its calendar feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from .. import services
+from ..ics import workshop_calendar
+from ..models import ImportantDate, Workshop
+from ..roles import chaired_workshop_ids
+from .mixins import VIEW_PERMISSION
+
+
+@dataclass
+class CallEntry:
+    workshop: Workshop
+    next_date: ImportantDate | None
+    time_left: str
+
+
+def _visible_workshop(request, slug: str, queryset) -> Workshop:
+    """The workshop if the user may see it; 404 otherwise (never reveals a draft exists)."""
+    workshop = queryset.filter(slug=slug).first()
+    if workshop is None or not request.user.has_perm(VIEW_PERMISSION, workshop):
+        raise Http404("No such workshop.")
+    return workshop
+
+
+@require_safe
+def index(request):
+    """Open calls first, soonest deadline first; then the closed and past ones."""
+    now = timezone.now()
+    entries = []
+    for workshop in Workshop.objects.published().with_call_data():
+        next_date = services.next_deadline(workshop, now=now)
+        left = services.time_left(next_date.effective_at, now=now) if next_date else ""
+        entries.append(CallEntry(workshop, next_date, left))
+    open_calls = sorted(
+        (e for e in entries if e.workshop.is_open_for_submissions(now)),
+        key=lambda e: e.next_date.effective_at,
+    )
+    closed = [e for e in entries if not e.workshop.is_open_for_submissions(now)]
+    user = request.user
+    chaired = []
+    if user.is_authenticated and chaired_workshop_ids(user):
+        chaired = list(Workshop.objects.filter(pk__in=chaired_workshop_ids(user)))
+    return render(
+        request,
+        "workshops/index.html",
+        {
+            "open_calls": open_calls,
+            "closed_calls": closed,
+            "chaired": chaired,
+            "can_create": user.is_authenticated and user.has_perm("workshops.create_workshop"),
+        },
+    )
+
+
+def call_context(workshop: Workshop, *, now=None) -> dict:
+    """What a workshop page shows, from the prefetched call data (no further query)."""
+    now = now or timezone.now()
+    next_date = services.next_deadline(workshop, now=now)
+    return {
+        "workshop": workshop,
+        "topics": services.topic_tree(workshop.topics.all()),
+        "dates": services.dates_in_order(workshop.dates.all()),
+        "next_date": next_date,
+        "time_left": services.time_left(next_date.effective_at, now=now) if next_date else "",
+        "is_open": workshop.is_open_for_submissions(now),
+        "people": services.people_by_role(workshop.people.all()),
+        "submission_types": list(workshop.submission_types.all()),
+        "criteria": list(workshop.criteria.all()),
+        "schedule": list(workshop.schedule.all()),
+    }
+
+
+@require_safe
+def detail(request, slug):
+    workshop = _visible_workshop(request, slug, Workshop.objects.with_call_data())
+    context = call_context(workshop)
+    context["can_manage"] = request.user.has_perm("workshops.change_workshop", workshop)
+    return render(request, "workshops/detail.html", context)
+
+
+@require_safe
+def calendar(request, slug):
+    """The important dates as an iCalendar feed (text/calendar) to subscribe to."""
+    workshop = _visible_workshop(request, slug, Workshop.objects.prefetch_related("dates"))
+    body = workshop_calendar(
+        workshop,
+        workshop.dates.all(),
+        url=request.build_absolute_uri(workshop.get_absolute_url()),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{workshop.slug}.ics"'
+    return response
