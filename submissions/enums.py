@@ -18,3 +18,17 @@ class FileKind(models.TextChoices):
     PAPER = "paper", "Paper PDF"
     SUPPLEMENT = "supplement", "Supplementary material"
     CAMERA_READY = "camera_ready", "Camera-ready PDF"
+
+
+class ActivityAction(models.TextChoices):
+    CREATED = "created", "Created"
+    SAVED = "saved", "Draft saved"
+    SUBMITTED = "submitted", "Submitted"
+    UPDATED = "updated", "Updated"
+    FILE_UPLOADED = "file_uploaded", "File uploaded"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DESK_REJECTED = "desk_rejected", "Desk rejected"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    REINSTATED = "reinstated", "Reinstated"
+    DEADLINE_EXTENDED = "deadline", "Deadline changed"

@@ -3,7 +3,38 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .enums import FileKind, SubmissionState
+from .enums import ActivityAction, FileKind, SubmissionState
+
+
+class SubmissionQuerySet(models.QuerySet):
+    """Querysets filtered by the same rules as ``submissions.permissions``."""
+
+    def authored_by(self, user):
+        """Submissions on which ``user`` is a linked author (contact author or co-author)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=Authorship.objects.filter(user=user).values("submission_id"))
+
+    def visible_to(self, user):
+        """What ``user`` may open: own submissions, all of the workshops they chair, and what
+        other apps grant through ``permissions.add_viewer_rule`` (reviewers' assignments)."""
+        from .permissions import visibility_q
+
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(visibility_q(user)).distinct()
+
+    def for_lists(self):
+        """Everything the dashboard and the chairs' list show, in a constant number of queries."""
+        return self.select_related("workshop", "submission_type").prefetch_related(
+            "workshop__dates",
+            "workshop__topics",
+            "topics",
+            models.Prefetch("authors", queryset=Authorship.objects.order_by("order", "pk")),
+            models.Prefetch("files", queryset=SubmissionFile.objects.order_by("kind", "-version")),
+        )
 
 
 class Submission(models.Model):
@@ -44,11 +75,26 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Counts the authors' updates after the first submission."
+    )
+    form_token = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The token of the form that created this submission (no duplicates on "
+        "a double post).",
+    )
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["workshop", "number"]
         constraints = [
             models.UniqueConstraint(fields=["workshop", "number"], name="submission_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="submission_number_positive"),
         ]
         indexes = [models.Index(fields=["workshop", "state"])]
 
@@ -59,6 +105,55 @@ class Submission(models.Model):
         return reverse(
             "submissions:detail", kwargs={"slug": self.workshop.slug, "number": self.number}
         )
+
+    def _latest_file(self, kind: str):
+        # Iterates ``files.all()`` so a prefetch is used when present.
+        versions = [f for f in self.files.all() if f.kind == kind]
+        return max(versions, key=lambda f: f.version, default=None)
+
+    @property
+    def current_paper(self) -> "SubmissionFile | None":
+        """The latest paper PDF: the version reviewers read."""
+        return self._latest_file(FileKind.PAPER)
+
+    @property
+    def current_supplement(self) -> "SubmissionFile | None":
+        return self._latest_file(FileKind.SUPPLEMENT)
+
+    @property
+    def current_camera_ready(self) -> "SubmissionFile | None":
+        return self._latest_file(FileKind.CAMERA_READY)
+
+    @property
+    def ordered_authors(self) -> list["Authorship"]:
+        return sorted(self.authors.all(), key=lambda a: (a.order, a.pk or 0))
+
+    @property
+    def contact_author(self) -> "Authorship | None":
+        authors = self.ordered_authors
+        return next((a for a in authors if a.is_contact), authors[0] if authors else None)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == SubmissionState.DRAFT
+
+    def withdraw(self, *, by, reason: str = "") -> "Submission":
+        from .services.state import set_state
+
+        return set_state(self, SubmissionState.WITHDRAWN, by=by, reason=reason)
+
+    withdraw.alters_data = True
+
+    def desk_reject(self, *, by, reason: str) -> "Submission":
+        from .services.state import set_state
+
+        return set_state(self, SubmissionState.DESK_REJECTED, by=by, reason=reason)
+
+    desk_reject.alters_data = True
 
 
 class Authorship(models.Model):
@@ -112,6 +207,11 @@ class SubmissionFile(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Possible identity leaks found at upload (double-blind calls).",
+    )
 
     class Meta:
         ordering = ["submission", "kind", "-version"]
@@ -124,3 +224,28 @@ class SubmissionFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} {self.get_kind_display()} v{self.version}"
+
+    @property
+    def is_pdf(self) -> bool:
+        return not self.file.name.lower().endswith(".zip")
+
+
+class SubmissionActivity(models.Model):
+    """The activity log of a submission: who did what, when, and the state it moved between."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=ActivityAction)
+    from_state = models.CharField(max_length=14, choices=SubmissionState, blank=True)
+    to_state = models.CharField(max_length=14, choices=SubmissionState, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "created_at", "pk"]
+        verbose_name_plural = "submission activities"
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.get_action_display()}"

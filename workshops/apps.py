@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = "Workshops"
+
+    def ready(self):
+        # Register the rules permissions; rules' autodiscovery only imports modules named rules.py.
+        from . import permissions  # noqa: F401

@@ -1,0 +1,208 @@
+"""Demo submissions for ``manage.py load_demo``: drafts, submitted and withdrawn papers with
+several authors and real (blank, valid) PDFs, on the seeded workshops and the demo edition.
+
+Idempotent: a submission is identified by its workshop and title; running ``load()`` again
+changes nothing. Rows are written directly (no e-mail is queued for demo data). The PDFs are
+generated with pypdf only, so no test dependency is needed at runtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from workshops.models import Workshop
+
+from .enums import ActivityAction, FileKind, SubmissionState
+from .models import Authorship, Submission, SubmissionActivity, SubmissionFile
+from .pdf import minimal_pdf_bytes
+
+DEMO_EDITION = "demo-trustworthy-ml"
+SEED_SLUGS = ["bands-2023", "bugs-2023", "safe-ml-2026", "secure-and-safe-ml"]
+AUTHOR_EMAILS = [f"author{i}@demo.test" for i in range(1, 9)]
+
+D, S, W = SubmissionState.DRAFT, SubmissionState.SUBMITTED, SubmissionState.WITHDRAWN
+
+PAPERS = [
+    (
+        "Clean-Label Backdoors Survive Parameter-Efficient Fine-Tuning",
+        "We show that clean-label backdoors planted during pre-training persist through LoRA "
+        "and adapter fine-tuning, and measure how trigger strength decays with rank.",
+        "backdoor attacks, fine-tuning, LoRA",
+    ),
+    (
+        "Spectral Signatures Revisited: Detecting Poisoned Samples in Vision Transformers",
+        "Spectral defenses were designed for CNNs. We revisit them for ViTs and propose a "
+        "token-level variant that recovers most of the lost detection power.",
+        "data poisoning, detection, vision transformers",
+    ),
+    (
+        "Trigger Inversion at Scale for Large Language Models",
+        "A gradient-free trigger inversion method for decoder-only language models that scales "
+        "to 7B parameters and finds planted triggers in under an hour.",
+        "trigger inversion, LLM, backdoor defense",
+    ),
+    (
+        "Certified Robustness Against Backdoors via Randomized Ablation",
+        "We certify predictions against bounded trigger patches using randomized ablation and "
+        "report certified accuracy on CIFAR-10 and GTSRB.",
+        "certified defenses, randomized smoothing",
+    ),
+    (
+        "Federated Backdoors Under Secure Aggregation: A Measurement Study",
+        "How much can a single malicious client achieve when the server only sees aggregates? "
+        "We measure attack success across ten aggregation rules.",
+        "federated learning, secure aggregation",
+    ),
+    (
+        "Watermarks or Backdoors? Auditing Model Ownership Claims",
+        "Model watermarks are benign backdoors. We propose an audit protocol that distinguishes "
+        "ownership watermarks from malicious implants.",
+        "watermarking, model ownership, auditing",
+    ),
+    (
+        "Unlearning Backdoors Without Clean Data",
+        "A data-free unlearning procedure that removes backdoor behaviour using synthesized "
+        "inputs, evaluated against six attacks.",
+        "machine unlearning, backdoor removal",
+    ),
+    (
+        "Testing Safety Constraints of Autonomous Driving Policies with Adversarial Scenarios",
+        "A search-based generator of driving scenarios that violate safety constraints, and "
+        "what it found in three open-source driving stacks.",
+        "safety testing, autonomous driving",
+    ),
+]
+
+# (workshop slug, paper index, state, author indexes, with an external co-author)
+PLAN = [
+    (DEMO_EDITION, 0, S, (0, 1), True),
+    (DEMO_EDITION, 1, S, (2,), False),
+    (DEMO_EDITION, 2, S, (3, 4, 0), False),
+    (DEMO_EDITION, 3, S, (5,), True),
+    (DEMO_EDITION, 4, S, (6, 7), False),
+    (DEMO_EDITION, 5, D, (1,), False),
+    (DEMO_EDITION, 6, D, (0, 2), True),
+    (DEMO_EDITION, 7, W, (4,), False),
+    ("bands-2023", 0, S, (0, 3), False),
+    ("bands-2023", 6, S, (1, 2), True),
+    ("bands-2023", 1, W, (5,), False),
+    ("bugs-2023", 2, S, (4, 6), False),
+    ("bugs-2023", 5, S, (7,), True),
+    ("safe-ml-2026", 7, S, (2, 5), False),
+    ("safe-ml-2026", 3, D, (6,), False),
+    ("secure-and-safe-ml", 4, S, (3,), True),
+]
+
+EXTERNAL = {"name": "Jordan Reyes", "email": "j.reyes@unaffiliated.example", "affiliation": ""}
+
+
+def load(stdout=None) -> int:
+    """Create the demo submissions that do not exist yet; returns how many were created."""
+    users = {u.email.lower(): u for u in get_user_model().objects.filter(email__in=AUTHOR_EMAILS)}
+    authors = [users.get(email) for email in AUTHOR_EMAILS]
+    workshops = {
+        w.slug: w
+        for w in Workshop.objects.filter(slug__in=[DEMO_EDITION, *SEED_SLUGS]).prefetch_related(
+            "submission_types", "topics"
+        )
+    }
+    created = 0
+    for slug, paper, state, author_indexes, external in PLAN:
+        workshop = workshops.get(slug)
+        people = [authors[i] for i in author_indexes if authors[i] is not None]
+        if workshop is None or not people:
+            continue
+        if _create(workshop, PAPERS[paper], state, people, external):
+            created += 1
+    if stdout is not None:
+        stdout.write(f"  {created} demo submissions created\n")
+    return created
+
+
+@transaction.atomic
+def _create(workshop, paper, state, people, external) -> bool:
+    title, abstract, keywords = paper
+    if Submission.objects.filter(workshop=workshop, title=title).exists():
+        return False
+    Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+    number = (Submission.objects.filter(workshop=workshop).aggregate(n=Max("number"))["n"] or 0) + 1
+    types = list(workshop.submission_types.all())
+    topics = list(workshop.topics.all())
+    now = timezone.now()
+    contact = people[0]
+    submission = Submission.objects.create(
+        workshop=workshop,
+        number=number,
+        submission_type=types[number % len(types)] if types else None,
+        title=title,
+        abstract=abstract,
+        keywords=keywords,
+        created_by=contact,
+        state=state,
+        ack_code_of_conduct=bool(workshop.code_of_conduct_url),
+        ack_code_of_ethics=bool(workshop.code_of_ethics_url),
+        ack_dual_submission=not workshop.dual_submission_allowed,
+        ack_anonymized=workshop.is_double_blind and state != SubmissionState.DRAFT,
+        submitted_at=now if state != SubmissionState.DRAFT else None,
+        withdrawn_at=now if state == SubmissionState.WITHDRAWN else None,
+    )
+    if topics:
+        submission.topics.set(topics[number % len(topics) : number % len(topics) + 2])
+    order = itertools.count()
+    for user in people:
+        Authorship.objects.create(
+            submission=submission,
+            order=next(order),
+            name=user.full_name or user.email,
+            email=user.email.lower(),
+            affiliation=user.affiliation,
+            user=user,
+            is_contact=user == contact,
+        )
+    if external:
+        Authorship.objects.create(submission=submission, order=next(order), **EXTERNAL)
+    SubmissionActivity.objects.create(
+        submission=submission, actor=contact, action=ActivityAction.CREATED
+    )
+    if state != SubmissionState.DRAFT or number % 2:
+        pages = 2 + number % 5
+        if submission.submission_type is not None:
+            pages = min(pages, submission.submission_type.max_pdf_pages)
+        data = minimal_pdf_bytes(pages=pages, title=title)
+        record = SubmissionFile(
+            submission=submission,
+            kind=FileKind.PAPER,
+            version=1,
+            original_name="paper.pdf",
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            pages=pages,
+            uploaded_by=contact,
+        )
+        record.file.save("paper.pdf", ContentFile(data), save=False)
+        record.save()
+    if state != SubmissionState.DRAFT:
+        SubmissionActivity.objects.create(
+            submission=submission,
+            actor=contact,
+            action=ActivityAction.SUBMITTED,
+            from_state=SubmissionState.DRAFT,
+            to_state=SubmissionState.SUBMITTED,
+        )
+    if state == SubmissionState.WITHDRAWN:
+        SubmissionActivity.objects.create(
+            submission=submission,
+            actor=contact,
+            action=ActivityAction.WITHDRAWN,
+            from_state=SubmissionState.SUBMITTED,
+            to_state=SubmissionState.WITHDRAWN,
+            message="Withdrawn by the authors (demo).",
+        )
+    return True

@@ -1,0 +1,391 @@
+"""Forms of the submissions app: the author's form and authors formset, the chairs' forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+
+from . import pdf
+from .enums import SubmissionState
+from .models import Submission
+from .services.editing import AuthorEntry
+from .services.state import workshop_has_topics
+
+MAX_AUTHORS = 40
+ABSTRACT_MAX = 5000
+
+
+class SubmissionForm(forms.ModelForm):
+    """Metadata, acknowledgements and files of one submission.
+
+    ``submitting`` asks for everything a complete submission needs (the "Submit" button, or any
+    save of an already submitted paper); a draft needs only a title.
+    """
+
+    paper = forms.FileField(
+        label="Paper (PDF)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    supplement = forms.FileField(
+        label="Supplementary material (PDF or zip, optional)",
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.zip,application/pdf,application/zip"}
+        ),
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    confirm_warnings = forms.BooleanField(
+        label="I have checked these warnings: submit anyway",
+        required=False,
+    )
+
+    class Meta:
+        model = Submission
+        fields = [
+            "submission_type",
+            "title",
+            "abstract",
+            "keywords",
+            "topics",
+            "ack_code_of_conduct",
+            "ack_code_of_ethics",
+            "ack_dual_submission",
+            "ack_anonymized",
+        ]
+        widgets = {
+            "title": forms.TextInput(attrs={"maxlength": 300}),
+            "abstract": forms.Textarea(attrs={"rows": 8, "maxlength": ABSTRACT_MAX}),
+            "topics": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"keywords": "Comma-separated, e.g. backdoor attacks, data poisoning."}
+
+    def __init__(self, *args, workshop, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        self.submitting = submitting
+        self.checked_paper = None
+        self.checked_supplement = None
+        self.fields["submission_type"].queryset = workshop.submission_types.all()
+        self.fields["submission_type"].empty_label = "Choose a type…"
+        self.fields["submission_type"].label_from_instance = lambda t: (
+            f"{t.name} — {t.limit_description}"
+        )
+        self.fields["topics"].queryset = workshop.topics.all()
+        self.fields["topics"].required = False
+        if not workshop_has_topics(workshop):
+            del self.fields["topics"]
+        self.fields["abstract"].max_length = ABSTRACT_MAX
+        self.fields["paper"].help_text = (
+            f"At most {workshop.max_pdf_size_mb} MB. Upload a new file to replace the current "
+            "one (earlier versions are kept)."
+        )
+        self.fields[
+            "supplement"
+        ].help_text = (
+            f"At most {workshop.max_supplement_size_mb} MB. Zip archives are stored as they are."
+        )
+        self._policy_fields(workshop)
+        if not (self.instance.pk is None or self.instance.state == SubmissionState.DRAFT):
+            del self.fields["form_token"]
+        if not self.is_bound and "form_token" in self.fields:
+            self.initial["form_token"] = uuid.uuid4().hex
+
+    def _policy_fields(self, workshop) -> None:
+        policies = {
+            "ack_code_of_conduct": (
+                workshop.code_of_conduct_url,
+                "I have read the code of conduct and all authors will follow it.",
+                "Code of conduct",
+            ),
+            "ack_code_of_ethics": (
+                workshop.code_of_ethics_url,
+                "This work follows the code of ethics.",
+                "Code of ethics",
+            ),
+        }
+        for name, (url, label, link_text) in policies.items():
+            if url:
+                self.fields[name].label = label
+                # The help text is rendered as HTML: build it escaped.
+                self.fields[name].help_text = format_html(
+                    '<a href="{}" target="_blank" rel="noopener">{}</a>', url, link_text
+                )
+            else:
+                del self.fields[name]
+        if workshop.dual_submission_allowed:
+            del self.fields["ack_dual_submission"]
+        else:
+            self.fields["ack_dual_submission"].label = (
+                "This paper is not under review elsewhere and will not be submitted elsewhere "
+                "while under review here."
+            )
+        if workshop.is_double_blind:
+            self.fields["ack_anonymized"].label = (
+                "This PDF is anonymized: no author names, affiliations, acknowledgements or "
+                "revealing self-citations."
+            )
+        else:
+            del self.fields["ack_anonymized"]
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise ValidationError("A title is required, even for a draft.")
+        return title
+
+    def clean_keywords(self):
+        keywords = [k.strip() for k in self.cleaned_data.get("keywords", "").split(",")]
+        return ", ".join(dict.fromkeys(k for k in keywords if k))
+
+    def clean_paper(self):
+        upload = self.cleaned_data.get("paper")
+        if not upload:
+            return None
+        self.checked_paper = pdf.check_pdf(upload, max_mb=self.workshop.max_pdf_size_mb)
+        return upload
+
+    def clean_supplement(self):
+        upload = self.cleaned_data.get("supplement")
+        if not upload:
+            return None
+        self.checked_supplement = pdf.check_supplement(
+            upload, max_mb=self.workshop.max_supplement_size_mb
+        )
+        return upload
+
+    @property
+    def current_paper(self):
+        return self.instance.current_paper if self.instance.pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        submission_type = cleaned.get("submission_type")
+        paper_pages = None
+        if self.checked_paper is not None:
+            paper_pages = self.checked_paper.pages
+        elif self.current_paper is not None:
+            paper_pages = self.current_paper.pages
+        if submission_type and paper_pages:
+            error = pdf.page_limit_error(paper_pages, submission_type)
+            if error:
+                field = "paper" if self.checked_paper is not None else "submission_type"
+                self.add_error(field, error)
+        if self.submitting:
+            required = {
+                "submission_type": "Choose the type of your submission.",
+                "abstract": "An abstract is required to submit.",
+            }
+            if "topics" in self.fields:
+                required["topics"] = "Choose at least one topic."
+            for name in (
+                "ack_code_of_conduct",
+                "ack_code_of_ethics",
+                "ack_dual_submission",
+                "ack_anonymized",
+            ):
+                if name in self.fields:
+                    required[name] = "Required to submit."
+            for name, message in required.items():
+                if name in self.fields and not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+            if (
+                self.checked_paper is None
+                and self.current_paper is None
+                and "paper" not in self.errors
+            ):
+                self.add_error("paper", "Upload the paper's PDF to submit.")
+        return cleaned
+
+    def metadata(self) -> dict:
+        """The model fields to save (topics excluded), with policy fields absent as False."""
+        values = {}
+        for name in self.Meta.fields:
+            if name == "topics":
+                continue
+            if name in self.fields:
+                values[name] = self.cleaned_data.get(name)
+            elif name.startswith("ack_"):
+                values[name] = getattr(self.instance, name) if self.instance.pk else False
+        return values
+
+    def chosen_topics(self):
+        return list(self.cleaned_data.get("topics") or []) if "topics" in self.fields else []
+
+
+class AuthorForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField(label="E-mail")
+    affiliation = forms.CharField(max_length=300, required=False)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class BaseAuthorFormSet(forms.BaseFormSet):
+    """The ordered authors; works without JavaScript: order numbers, delete boxes, blank rows."""
+
+    def __init__(self, *args, user_emails=(), **kwargs):
+        self.user_emails = {e.lower() for e in user_emails}
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "ORDER" in form.fields:
+            form.fields["ORDER"].label = "Position"
+            form.fields["ORDER"].widget.attrs.update({"min": 1, "style": "max-width:5rem"})
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove"
+
+    def clean(self):
+        if any(self.errors):
+            return
+        emails = []
+        for form in self.ordered_forms:
+            email = form.cleaned_data.get("email")
+            if email in emails:
+                raise ValidationError(f"{email} is listed twice; each author once, please.")
+            emails.append(email)
+        if not emails:
+            raise ValidationError("A submission needs at least one author.")
+        if len(emails) > MAX_AUTHORS:
+            raise ValidationError(f"At most {MAX_AUTHORS} authors.")
+        if self.user_emails and not self.user_emails.intersection(emails):
+            raise ValidationError(
+                "You cannot remove yourself from the authors (use one of your verified "
+                "addresses). Ask a co-author to remove you if you are not an author."
+            )
+
+    def entries(self) -> list[AuthorEntry]:
+        return [
+            AuthorEntry(
+                name=f.cleaned_data["name"],
+                email=f.cleaned_data["email"],
+                affiliation=f.cleaned_data.get("affiliation", ""),
+            )
+            for f in self.ordered_forms
+        ]
+
+
+AuthorFormSet = forms.formset_factory(
+    AuthorForm,
+    formset=BaseAuthorFormSet,
+    extra=2,
+    can_order=True,
+    can_delete=True,
+    max_num=MAX_AUTHORS,
+    validate_max=True,
+)
+
+
+def author_initial(submission=None, user=None) -> list[dict]:
+    if submission is not None and submission.pk:
+        return [
+            {"name": a.name, "email": a.email, "affiliation": a.affiliation, "ORDER": i}
+            for i, a in enumerate(submission.ordered_authors, start=1)
+        ]
+    if user is not None:
+        return [
+            {
+                "name": user.full_name,
+                "email": user.email,
+                "affiliation": user.affiliation,
+                "ORDER": 1,
+            }
+        ]
+    return []
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional, shared with the chairs and your co-authors)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeskRejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (sent to the authors)",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Give the authors a reason.")
+        return reason
+
+
+class DeadlineOverrideForm(forms.Form):
+    """A per-submission deadline, entered in the workshop's time zone."""
+
+    deadline = forms.DateTimeField(
+        label="Deadline for this submission",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+    remove = forms.BooleanField(label="Remove the override", required=False)
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        self.fields["deadline"].help_text = f"In {workshop.timezone_label}."
+
+    def clean_deadline(self):
+        value = self.cleaned_data.get("deadline")
+        if value is None:
+            return None
+        # Read the wall-clock time in the workshop's zone, whatever the server's zone is.
+        naive = value.replace(tzinfo=None) if value.tzinfo else value
+        return naive.replace(tzinfo=self.workshop.tzinfo).astimezone(dt.UTC)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("remove") and not cleaned.get("deadline") and not self.errors:
+            raise ValidationError("Enter a deadline, or tick “Remove the override”.")
+        return cleaned
+
+
+class ManageFilterForm(forms.Form):
+    q = forms.CharField(label="Search title or number", required=False)
+    state = forms.ChoiceField(required=False)
+    submission_type = forms.ModelChoiceField(queryset=None, required=False, label="Type")
+    topic = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "All states"), *SubmissionState.choices]
+        self.fields["submission_type"].queryset = workshop.submission_types.all()
+        self.fields["submission_type"].empty_label = "All types"
+        self.fields["topic"].queryset = workshop.topics.all()
+        self.fields["topic"].empty_label = "All topics"
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data.get("state"):
+            queryset = queryset.filter(state=data["state"])
+        if data.get("submission_type"):
+            queryset = queryset.filter(submission_type=data["submission_type"])
+        if data.get("topic"):
+            queryset = queryset.filter(topics=data["topic"])
+        q = (data.get("q") or "").strip()
+        if q:
+            number = q.lstrip("#")
+            if number.isdigit():
+                queryset = queryset.filter(number=int(number))
+            else:
+                queryset = queryset.filter(title__icontains=q)
+        return queryset

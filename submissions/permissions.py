@@ -1,0 +1,139 @@
+"""The rights vocabulary for submissions (``user.has_perm(name, obj)``), and the same rules as
+queryset filters (``Submission.objects.visible_to(user)``).
+
+- ``submissions.view_submission`` (submission): its authors (contact and linked co-authors),
+  the workshop's chairs, site admins, and whoever another app grants through
+  :func:`add_viewer_rule` (the reviews app adds assigned reviewers).
+- ``submissions.see_authors`` (submission): authors, chairs, site admins; in single-blind and
+  open calls also everyone else who may view the submission. Reviewers of a double-blind call
+  never. Reviewer-facing code should not load author rows when this is false.
+- ``submissions.change_submission`` (submission): authors, while the paper is editable
+  (draft or submitted, before its deadline).
+- ``submissions.withdraw_submission`` (submission): authors, while withdrawal is possible.
+- ``submissions.download_files`` (submission): whoever may view it (reviewers should be served
+  ``pdf.anonymized_pdf_bytes`` in double-blind calls).
+- ``submissions.create_submission`` (workshop): signed in with a verified e-mail address and
+  the call published (the deadline is checked separately, to give a precise message).
+- ``submissions.manage_submissions`` (workshop or submission): chairs and site admins — the
+  list, the export, desk rejection, per-submission deadlines.
+- ``submissions.desk_reject_submission`` / ``submissions.extend_deadline`` (submission):
+  ``manage_submissions`` and the submission's state allows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import rules
+from django.db.models import Q
+
+from workshops.enums import MemberRole
+from workshops.permissions import has_verified_email, is_published, is_site_admin
+from workshops.roles import has_role, roles_of
+
+from .services import state
+
+# --- Extension point: other apps grant viewing rights (e.g. reviewers of assigned papers) ----
+
+_viewer_rules: list[tuple[Callable, Callable]] = []
+
+
+def add_viewer_rule(predicate: Callable, q_for_user: Callable) -> None:
+    """Let more people view submissions: ``predicate(user, submission) -> bool`` for object
+    checks and ``q_for_user(user) -> Q`` (on ``Submission``) for ``visible_to``. Both must
+    describe the same people. Called by the reviews app from its ``permissions.py``.
+    """
+    if (predicate, q_for_user) not in _viewer_rules:
+        _viewer_rules.append((predicate, q_for_user))
+
+
+def visibility_q(user) -> Q:
+    """The ``Submission`` filter matching ``view_submission`` for a signed-in, non-admin user."""
+    from .models import Authorship
+
+    chaired = [wid for wid, roles in roles_of(user).items() if MemberRole.CHAIR in roles]
+    q = Q(pk__in=Authorship.objects.filter(user=user).values("submission_id"))
+    if chaired:
+        q |= Q(workshop_id__in=chaired)
+    for _predicate, q_for_user in _viewer_rules:
+        q |= q_for_user(user)
+    return q
+
+
+# --- Predicates ------------------------------------------------------------------------------
+
+
+def _workshop_id(obj) -> int | None:
+    if obj is None:
+        return None
+    return getattr(obj, "workshop_id", None) or getattr(obj, "pk", None)
+
+
+@rules.predicate
+def is_author(user, submission) -> bool:
+    """``user`` is a linked author of ``submission`` (cached per user on the object)."""
+    if submission is None or user is None or not user.is_authenticated:
+        return False
+    cache = getattr(submission, "_author_user_ids", None)
+    if cache is None:
+        prefetched = getattr(submission, "_prefetched_objects_cache", {})
+        if "authors" in prefetched:
+            cache = {a.user_id for a in prefetched["authors"] if a.user_id}
+        else:
+            cache = set(
+                submission.authors.filter(user__isnull=False).values_list("user_id", flat=True)
+            )
+        submission._author_user_ids = cache
+    return user.pk in cache
+
+
+@rules.predicate
+def is_chair_of(user, obj) -> bool:
+    """``user`` chairs the workshop ``obj`` (a workshop or a submission) belongs to."""
+    workshop_id = _workshop_id(obj)
+    return bool(workshop_id) and has_role(user, workshop_id, MemberRole.CHAIR)
+
+
+@rules.predicate
+def is_extra_viewer(user, submission) -> bool:
+    return any(predicate(user, submission) for predicate, _q in _viewer_rules)
+
+
+@rules.predicate
+def is_double_blind(user, submission) -> bool:
+    return bool(submission is not None and submission.workshop.is_double_blind)
+
+
+@rules.predicate
+def is_editable(user, submission) -> bool:
+    return submission is not None and state.can_edit(submission)
+
+
+@rules.predicate
+def is_withdrawable(user, submission) -> bool:
+    return submission is not None and state.can_withdraw(submission)
+
+
+@rules.predicate
+def is_desk_rejectable(user, submission) -> bool:
+    return submission is not None and state.can_desk_reject(submission)
+
+
+@rules.predicate
+def deadline_extendable(user, submission) -> bool:
+    return submission is not None and state.can_extend_deadline(submission)
+
+
+can_manage_submissions = is_chair_of | is_site_admin
+can_view_submission = is_author | can_manage_submissions | is_extra_viewer
+can_see_authors = is_author | can_manage_submissions | (~is_double_blind & can_view_submission)
+
+rules.add_perm("submissions.view_submission", can_view_submission)
+rules.add_perm("submissions.download_files", can_view_submission)
+rules.add_perm("submissions.see_authors", can_see_authors)
+rules.add_perm("submissions.change_submission", is_author & is_editable)
+rules.add_perm("submissions.withdraw_submission", is_author & is_withdrawable)
+rules.add_perm("submissions.create_submission", has_verified_email & is_published)
+rules.add_perm("submissions.manage_submissions", can_manage_submissions)
+rules.add_perm("submissions.desk_reject_submission", can_manage_submissions & is_desk_rejectable)
+rules.add_perm("submissions.extend_deadline", can_manage_submissions & deadline_extendable)

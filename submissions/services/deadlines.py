@@ -1,0 +1,76 @@
+"""Every deadline rule of the submission process, in one place.
+
+Times are stored in UTC and compared as aware datetimes, so enforcement is exact whatever the
+workshop's zone; the zone (AoE by default) only decides how a deadline is *shown*. Each function
+takes an optional ``now`` so tests can pin the clock; without it, :func:`now` is used (tests may
+also monkeypatch ``submissions.services.deadlines.now``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from workshops.enums import DateKind
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def _now(value: dt.datetime | None) -> dt.datetime:
+    return value if value is not None else now()
+
+
+def paper_deadline(workshop) -> dt.datetime | None:
+    """The paper submission deadline of the call, extension included."""
+    date = workshop.date(DateKind.PAPER_SUBMISSION)
+    return date.effective_at if date else None
+
+
+def abstract_deadline(workshop) -> dt.datetime | None:
+    """The abstract registration deadline, extension included, when the call has one."""
+    date = workshop.date(DateKind.ABSTRACT_REGISTRATION)
+    return date.effective_at if date else None
+
+
+def creation_deadline(workshop) -> dt.datetime | None:
+    """Until when a *new* submission may be started: the abstract deadline when there is one."""
+    paper = paper_deadline(workshop)
+    abstract = abstract_deadline(workshop)
+    if abstract and paper:
+        return min(abstract, paper)
+    return paper
+
+
+def submission_deadline(submission) -> dt.datetime | None:
+    """The deadline of one submission: the call's, or the later one a chair granted it."""
+    paper = paper_deadline(submission.workshop)
+    override = submission.deadline_override
+    if override and (paper is None or override > paper):
+        return override
+    return paper
+
+
+def can_create(workshop, *, now: dt.datetime | None = None) -> bool:
+    """Whether a new submission may be started now (published call, before the deadline)."""
+    deadline = creation_deadline(workshop)
+    return bool(workshop.is_published and deadline and _now(now) <= deadline)
+
+
+def is_open(submission, *, now: dt.datetime | None = None) -> bool:
+    """Whether the authors may still change the paper (edits, new PDF, submitting a draft)."""
+    deadline = submission_deadline(submission)
+    return bool(deadline and _now(now) <= deadline)
+
+
+def time_left(deadline: dt.datetime | None, *, now: dt.datetime | None = None):
+    """The time until ``deadline`` (a timedelta, negative once passed) or None."""
+    if deadline is None:
+        return None
+    return deadline - _now(now)
+
+
+def in_workshop_zone(value: dt.datetime | None, workshop) -> dt.datetime | None:
+    return value.astimezone(workshop.tzinfo) if value else None

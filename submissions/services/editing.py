@@ -1,0 +1,356 @@
+"""Saving what an author entered: metadata, topics, authors and files, in one transaction.
+
+The form and formset have validated everything (files included) before these functions run;
+files reach the storage only here, last, and are deleted again if the transaction fails, so a
+refused request leaves both the database and the storage as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max, Q
+
+from ..enums import ActivityAction, FileKind, SubmissionState
+from . import deadlines
+from .state import TransitionNotAllowed, can_edit, log_activity, set_state
+
+METADATA_FIELDS = (
+    "submission_type",
+    "title",
+    "abstract",
+    "keywords",
+    "ack_code_of_conduct",
+    "ack_code_of_ethics",
+    "ack_dual_submission",
+    "ack_anonymized",
+)
+
+
+class DeadlinePassed(TransitionNotAllowed):
+    """The deadline that applies has passed; nothing was saved."""
+
+
+@dataclass
+class AuthorEntry:
+    name: str
+    email: str
+    affiliation: str = ""
+
+
+@dataclass
+class SaveResult:
+    submission: object
+    created: bool = False
+    duplicate: bool = False  # the same form was posted before: nothing new was saved
+    submitted: bool = False  # the draft became a submission in this save
+    updated: bool = False  # a submitted paper changed (an update e-mail was queued)
+    changes: list[str] = field(default_factory=list)
+
+
+# --- Linking authors to accounts ---------------------------------------------------------------
+
+
+def users_by_verified_email(emails) -> dict[str, object]:
+    """Map lowercased address → user for the addresses some user has verified."""
+    from allauth.account.models import EmailAddress
+
+    lowered = {e.strip().lower() for e in emails if e and e.strip()}
+    if not lowered:
+        return {}
+    query = Q()
+    for email in lowered:
+        query |= Q(email__iexact=email)
+    found = {}
+    for address in EmailAddress.objects.filter(query, verified=True).select_related("user"):
+        found.setdefault(address.email.lower(), address.user)
+    return found
+
+
+def link_authorships_for_address(user, email: str) -> int:
+    """Give ``user`` the author rights of every authorship listing ``email`` (verified)."""
+    from ..models import Authorship
+
+    return (
+        Authorship.objects.filter(email__iexact=email.strip(), user__isnull=True)
+        .exclude(submission__authors__user=user)
+        .update(user=user)
+    )
+
+
+# --- Saving the form ---------------------------------------------------------------------------
+
+
+def _store_file(submission, checked, kind: str, *, by, warnings=None, stored: list):
+    from ..models import SubmissionFile
+
+    latest = (
+        SubmissionFile.objects.filter(submission=submission, kind=kind).aggregate(v=Max("version"))[
+            "v"
+        ]
+        or 0
+    )
+    record = SubmissionFile(
+        submission=submission,
+        kind=kind,
+        version=latest + 1,
+        original_name=checked.original_name,
+        sha256=checked.sha256,
+        size=checked.size,
+        pages=checked.pages,
+        uploaded_by=by,
+        warnings=warnings or [],
+    )
+    extension = "zip" if checked.kind == "zip" else "pdf"
+    checked.upload.seek(0)
+    # The storage name comes from upload_path (ids and version), never from the author's name.
+    record.file.save(f"upload.{extension}", checked.upload, save=False)
+    stored.append(record.file.name)
+    record.save()
+    return record
+
+
+def _sync_authors(submission, entries: list[AuthorEntry], *, by) -> tuple[list, bool]:
+    """Make the authorships match ``entries`` (in order); keep links and ids of kept authors.
+
+    Returns the authorships that are new and whether anything changed.
+    """
+    from ..models import Authorship
+
+    existing = {a.email.lower(): a for a in submission.authors.all()}
+    wanted = [e.email.strip().lower() for e in entries]
+    linked = users_by_verified_email(wanted)
+    changed = False
+    removed = [a.pk for email, a in existing.items() if email not in wanted]
+    if removed:
+        Authorship.objects.filter(pk__in=removed).delete()
+        changed = True
+    contact_email = submission.created_by.email.lower()
+    new = []
+    for order, entry in enumerate(entries):
+        email = entry.email.strip().lower()
+        values = {
+            "order": order,
+            "name": entry.name.strip(),
+            "affiliation": entry.affiliation.strip(),
+            "is_contact": email == contact_email,
+        }
+        author = existing.get(email)
+        if author is None:
+            author = Authorship.objects.create(
+                submission=submission, email=email, user=linked.get(email), **values
+            )
+            new.append(author)
+            changed = True
+            continue
+        dirty = [k for k, v in values.items() if getattr(author, k) != v]
+        if author.user_id is None and email in linked:
+            author.user = linked[email]
+            dirty.append("user")
+        if dirty:
+            for key in dirty:
+                if key != "user":
+                    setattr(author, key, values[key])
+            author.save(update_fields=dirty)
+            changed = changed or any(k != "user" for k in dirty)
+    if not any(e.email.strip().lower() == contact_email for e in entries) and entries:
+        # The contact author left the list: the first author becomes the contact.
+        Authorship.objects.filter(submission=submission).order_by("order").filter(
+            email=wanted[0]
+        ).update(is_contact=True)
+    return new, changed
+
+
+def save_submission(
+    *,
+    workshop,
+    by,
+    fields: dict,
+    topics,
+    authors: list[AuthorEntry],
+    submission=None,
+    paper=None,
+    paper_warnings=None,
+    supplement=None,
+    submit: bool = False,
+    form_token: str | None = None,
+    now: dt.datetime | None = None,
+) -> SaveResult:
+    """Create (``submission`` None) or update a submission from the author's form.
+
+    ``paper`` and ``supplement`` are ``pdf.CheckedFile`` objects (already validated). With
+    ``submit`` a draft becomes a submission (through ``set_state``). Raises
+    :class:`DeadlinePassed` or :class:`TransitionNotAllowed`, in which case nothing is saved.
+    """
+    from workshops.models import Workshop
+
+    from ..emails import send_to_authors
+    from ..models import Submission
+
+    when = now or deadlines.now()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            created = False
+            if submission is None:
+                # Lock the workshop row: numbers are allocated one at a time, and a form
+                # posted twice finds the submission its first post created.
+                locked_workshop = Workshop.objects.select_for_update(of=("self",)).get(
+                    pk=workshop.pk
+                )
+                if form_token:
+                    previous = Submission.objects.filter(form_token=form_token).first()
+                    if previous is not None:
+                        return SaveResult(previous, duplicate=True)
+                locked_workshop = Workshop.objects.prefetch_related("dates").get(
+                    pk=locked_workshop.pk
+                )
+                if not deadlines.can_create(locked_workshop, now=when):
+                    raise DeadlinePassed("The call is closed for new submissions.")
+                number = (
+                    Submission.objects.filter(workshop=locked_workshop).aggregate(n=Max("number"))[
+                        "n"
+                    ]
+                    or 0
+                ) + 1
+                submission = Submission.objects.create(
+                    workshop=locked_workshop,
+                    number=number,
+                    created_by=by,
+                    form_token=form_token or None,
+                    **fields,
+                )
+                created = True
+                log_activity(submission, ActivityAction.CREATED, by=by)
+                changes = ["created"]
+            else:
+                submission = (
+                    Submission.objects.select_for_update(of=("self",))
+                    .select_related("workshop", "submission_type", "created_by")
+                    .get(pk=submission.pk)
+                )
+                if not can_edit(submission, now=when):
+                    if submission.state in (SubmissionState.DRAFT, SubmissionState.SUBMITTED):
+                        raise DeadlinePassed(
+                            "The deadline has passed: the submission can no longer be changed."
+                        )
+                    raise TransitionNotAllowed(
+                        f"A {submission.get_state_display().lower()} submission cannot be changed."
+                    )
+                changes = [k for k, v in fields.items() if getattr(submission, k) != v]
+                for key, value in fields.items():
+                    setattr(submission, key, value)
+                if changes:
+                    submission.save()
+
+            topic_ids = {t.pk for t in topics}
+            if set(submission.topics.values_list("pk", flat=True)) != topic_ids:
+                submission.topics.set(topic_ids)
+                if not created:
+                    changes.append("topics")
+            new_authors, authors_changed = _sync_authors(submission, authors, by=by)
+            if authors_changed and not created:
+                changes.append("authors")
+            if paper is not None:
+                record = _store_file(
+                    submission, paper, FileKind.PAPER, by=by, warnings=paper_warnings, stored=stored
+                )
+                changes.append(f"paper v{record.version}")
+                log_activity(
+                    submission,
+                    ActivityAction.FILE_UPLOADED,
+                    by=by,
+                    message=f"Paper PDF version {record.version} ({record.pages} pages)",
+                )
+            if supplement is not None:
+                record = _store_file(
+                    submission, supplement, FileKind.SUPPLEMENT, by=by, stored=stored
+                )
+                changes.append(f"supplement v{record.version}")
+                log_activity(
+                    submission,
+                    ActivityAction.FILE_UPLOADED,
+                    by=by,
+                    message=f"Supplementary material version {record.version}",
+                )
+
+            submission = (
+                Submission.objects.select_related("workshop", "submission_type", "created_by")
+                .prefetch_related("authors", "files", "topics", "workshop__dates")
+                .get(pk=submission.pk)
+            )
+            result = SaveResult(submission, created=created, changes=changes)
+            co_authors = [a for a in new_authors if not by or a.email != by.email.lower()]
+            if co_authors:
+                send_to_authors(
+                    submission,
+                    "coauthor_added",
+                    key=f"submission:{submission.pk}:coauthor",
+                    authors=co_authors,
+                    extra={"added_by": by.get_full_name() if by else ""},
+                )
+            if submission.state == SubmissionState.DRAFT:
+                if submit:
+                    set_state(submission, SubmissionState.SUBMITTED, by=by, now=when)
+                    result.submitted = True
+                elif changes and not created:
+                    log_activity(
+                        submission, ActivityAction.SAVED, by=by, message=", ".join(changes)
+                    )
+            elif changes:
+                submission.revision += 1
+                submission.save(update_fields=["revision", "updated_at"])
+                log_activity(
+                    submission,
+                    ActivityAction.UPDATED,
+                    by=by,
+                    message=f"Revision {submission.revision}: " + ", ".join(changes),
+                )
+                send_to_authors(
+                    submission,
+                    "updated",
+                    key=f"submission:{submission.pk}:updated:r{submission.revision}",
+                    extra={"changes": changes},
+                )
+                result.updated = True
+            return result
+    except BaseException:
+        _delete_stored(stored)
+        raise
+
+
+def _delete_stored(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:  # noqa: BLE001 — best effort: an orphan file is harmless
+            pass
+
+
+def set_deadline_override(submission, deadline: dt.datetime | None, *, by) -> object:
+    """A chair grants ``submission`` its own (later) deadline, or removes it (None)."""
+    from ..emails import send_to_authors
+    from ..models import Submission
+
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+        locked.deadline_override = deadline
+        locked.save(update_fields=["deadline_override", "updated_at"])
+        log_activity(
+            locked,
+            ActivityAction.DEADLINE_EXTENDED,
+            by=by,
+            message=f"Deadline set to {deadline.isoformat()}" if deadline else "Override removed",
+        )
+        if deadline is not None:
+            send_to_authors(
+                locked,
+                "deadline_extended",
+                key=f"submission:{locked.pk}:deadline:{deadline.isoformat()}",
+            )
+    submission.deadline_override = deadline
+    return submission

@@ -1,0 +1,2 @@
+"""Views of the submissions app: ``author`` (dashboard, form, page, withdrawal, downloads) and
+``chair`` (list, export, desk rejection, per-submission deadlines)."""
