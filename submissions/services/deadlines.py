@@ -12,8 +12,6 @@ import datetime as dt
 
 from django.utils import timezone
 
-from workshops.enums import DateKind
-
 
 def now() -> dt.datetime:
     return timezone.now()
@@ -25,23 +23,17 @@ def _now(value: dt.datetime | None) -> dt.datetime:
 
 def paper_deadline(workshop) -> dt.datetime | None:
     """The paper submission deadline of the call, extension included."""
-    date = workshop.date(DateKind.PAPER_SUBMISSION)
-    return date.effective_at if date else None
+    return workshop.submission_deadline
 
 
 def abstract_deadline(workshop) -> dt.datetime | None:
     """The abstract registration deadline, extension included, when the call has one."""
-    date = workshop.date(DateKind.ABSTRACT_REGISTRATION)
-    return date.effective_at if date else None
+    return workshop.abstract_deadline
 
 
 def creation_deadline(workshop) -> dt.datetime | None:
     """Until when a *new* submission may be started: the abstract deadline when there is one."""
-    paper = paper_deadline(workshop)
-    abstract = abstract_deadline(workshop)
-    if abstract and paper:
-        return min(abstract, paper)
-    return paper
+    return workshop.creation_deadline
 
 
 def submission_deadline(submission) -> dt.datetime | None:
@@ -55,8 +47,7 @@ def submission_deadline(submission) -> dt.datetime | None:
 
 def can_create(workshop, *, now: dt.datetime | None = None) -> bool:
     """Whether a new submission may be started now (published call, before the deadline)."""
-    deadline = creation_deadline(workshop)
-    return bool(workshop.is_published and deadline and _now(now) <= deadline)
+    return workshop.accepts_new_submissions(_now(now))
 
 
 def is_open(submission, *, now: dt.datetime | None = None) -> bool:

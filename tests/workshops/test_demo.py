@@ -228,7 +228,7 @@ def test_secure_and_safe_ml_is_virtual_with_dates_tbd(demo):
     assert workshop.is_published
     assert workshop.topics.count() == 7
     assert workshop.submission_deadline is None
-    assert not workshop.is_open_for_submissions()
+    assert not workshop.accepts_new_submissions()
     assert all(d.original_at is None for d in workshop.dates.all())
 
 
@@ -262,7 +262,7 @@ def test_demo_edition_is_open_and_labelled(demo):
 
     assert "Demo" in workshop.name
     assert workshop.is_published
-    assert workshop.is_open_for_submissions()
+    assert workshop.accepts_new_submissions()
     assert workshop.is_double_blind
     dates = sorted(workshop.dates.all(), key=lambda d: DATE_ORDER.index(d.kind))
     assert [d.kind for d in dates] == DATE_ORDER

@@ -144,8 +144,19 @@ class Workshop(models.Model):
         date = self.date(DateKind.ABSTRACT_REGISTRATION)
         return date.effective_at if date else None
 
-    def is_open_for_submissions(self, now=None) -> bool:
-        deadline = self.submission_deadline
+    @property
+    def creation_deadline(self):
+        """Until when a *new* submission may be started: the abstract deadline when there is one.
+
+        Existing submissions may still be completed until the paper deadline.
+        """
+        paper, abstract = self.submission_deadline, self.abstract_deadline
+        if paper and abstract:
+            return min(paper, abstract)
+        return paper
+
+    def accepts_new_submissions(self, now=None) -> bool:
+        deadline = self.creation_deadline
         return bool(self.is_published and deadline and (now or timezone.now()) <= deadline)
 
     def next_deadline(self, now=None):

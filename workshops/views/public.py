@@ -41,10 +41,10 @@ def index(request):
         left = services.time_left(next_date.effective_at, now=now) if next_date else ""
         entries.append(CallEntry(workshop, next_date, left))
     open_calls = sorted(
-        (e for e in entries if e.workshop.is_open_for_submissions(now)),
+        (e for e in entries if e.workshop.accepts_new_submissions(now)),
         key=lambda e: e.next_date.effective_at,
     )
-    closed = [e for e in entries if not e.workshop.is_open_for_submissions(now)]
+    closed = [e for e in entries if not e.workshop.accepts_new_submissions(now)]
     user = request.user
     chaired = []
     if user.is_authenticated and chaired_workshop_ids(user):
@@ -71,7 +71,7 @@ def call_context(workshop: Workshop, *, now=None) -> dict:
         "dates": services.dates_in_order(workshop.dates.all()),
         "next_date": next_date,
         "time_left": services.time_left(next_date.effective_at, now=now) if next_date else "",
-        "is_open": workshop.is_open_for_submissions(now),
+        "is_open": workshop.accepts_new_submissions(now),
         "people": services.people_by_role(workshop.people.all()),
         "submission_types": list(workshop.submission_types.all()),
         "criteria": list(workshop.criteria.all()),
@@ -84,6 +84,7 @@ def detail(request, slug):
     workshop = _visible_workshop(request, slug, Workshop.objects.with_call_data())
     context = call_context(workshop)
     context["can_manage"] = request.user.has_perm("workshops.change_workshop", workshop)
+    context["accepting_submissions"] = workshop.accepts_new_submissions()
     return render(request, "workshops/detail.html", context)
 
 
