@@ -1,0 +1,245 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from workshops.models import ReviewCriterion, Topic
+
+from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, BidPreference, outcomes_for
+from .models import DecisionTemplate, ReviewerProfile, ReviewSettings
+from .services.reviewing import TEXT_FIELDS, ReviewInput
+from .services.templating import PLACEHOLDERS, validate_template
+
+
+def level_choices(scale: list[str]) -> list[tuple[str, str]]:
+    return [(str(i), f"{i} — {label}") for i, label in enumerate(scale, start=1)]
+
+
+class InviteForm(forms.Form):
+    people = forms.CharField(
+        label="Reviewers to invite",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text='One per line: "Ada Lovelace <ada@example.org>" or just the address.',
+    )
+
+
+class ReviewerProfileForm(forms.ModelForm):
+    class Meta:
+        model = ReviewerProfile
+        fields = ["topics", "max_papers", "min_papers", "expertise"]
+        widgets = {
+            "topics": forms.CheckboxSelectMultiple,
+            "expertise": forms.Textarea(attrs={"rows": 8}),
+        }
+        labels = {"topics": "Topics you are an expert in"}
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.filter(workshop=workshop)
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_papers"), data.get("max_papers")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("The minimum cannot exceed the maximum.")
+        return data
+
+
+class BidForm(forms.Form):
+    preference = forms.ChoiceField(choices=BidPreference.choices, widget=forms.RadioSelect)
+
+
+class ReviewForm(forms.Form):
+    """Built from the workshop's criteria: one ``score_<id>`` field per criterion."""
+
+    recommendation = forms.ChoiceField(
+        label="Overall recommendation", required=False, widget=forms.RadioSelect
+    )
+    confidence = forms.ChoiceField(label="Confidence", required=False, widget=forms.RadioSelect)
+    summary = forms.CharField(
+        label="Summary of the paper", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    strengths = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    weaknesses = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    comments = forms.CharField(
+        label="Detailed comments to the authors",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    confidential_note = forms.CharField(
+        label="Confidential note to the chairs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Never shown to the authors or the other reviewers.",
+    )
+
+    def __init__(self, *args, criteria, review=None, **kwargs):
+        if review is not None and "initial" not in kwargs:
+            initial = {name: getattr(review, name) for name in TEXT_FIELDS}
+            initial["recommendation"] = review.recommendation
+            initial["confidence"] = review.confidence
+            for score in review.scores.all():
+                initial[f"score_{score.criterion_id}"] = score.value
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        self.fields["recommendation"].choices = level_choices(RECOMMENDATION_SCALE)
+        self.fields["confidence"].choices = level_choices(CONFIDENCE_SCALE)
+        score_fields = {}
+        for criterion in self.criteria:
+            score_fields[f"score_{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.name,
+                help_text=criterion.description,
+                choices=level_choices(criterion.scale),
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        # Scores first, in the criteria's order.
+        self.fields = {**score_fields, **self.fields}
+
+    def review_input(self) -> ReviewInput:
+        data = self.cleaned_data
+        return ReviewInput(
+            recommendation=data.get("recommendation") or None,
+            confidence=data.get("confidence") or None,
+            **{name: data.get(name, "") for name in TEXT_FIELDS},
+        )
+
+    def scores(self) -> dict[int, str | None]:
+        return {c.pk: self.cleaned_data.get(f"score_{c.pk}") or None for c in self.criteria}
+
+
+class CriterionForm(forms.ModelForm):
+    scale_text = forms.CharField(
+        label="Scale",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One level per line, lowest first.",
+    )
+
+    class Meta:
+        model = ReviewCriterion
+        fields = ["name", "description", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["scale_text"].initial = "\n".join(self.instance.scale)
+        else:
+            self.fields["scale_text"].initial = "Poor\nFair\nGood\nVery good\nExcellent"
+
+    def clean_scale_text(self):
+        levels = [line.strip() for line in self.cleaned_data["scale_text"].splitlines()]
+        levels = [level for level in levels if level]
+        if len(levels) < 2:
+            raise ValidationError("A scale needs at least two labelled levels.")
+        if len(levels) > 10:
+            raise ValidationError("Use at most ten levels.")
+        return levels
+
+    def save(self, commit=True):
+        self.instance.scale = self.cleaned_data["scale_text"]
+        return super().save(commit)
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReviewSettings
+        fields = [
+            "phase",
+            "follow_dates",
+            "bidding_closes_at",
+            "others_reviews",
+            "late_reviews_until",
+            "default_reviews_per_paper",
+        ]
+        widgets = {
+            "bidding_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "late_reviews_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+
+class ConflictForm(forms.Form):
+    submission = forms.TypedChoiceField(label="Paper", coerce=int)
+    user = forms.TypedChoiceField(label="Committee member", coerce=int)
+    reason = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, papers, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].choices = [(p.pk, f"#{p.number} {p.title}") for p in papers]
+        self.fields["user"].choices = [(u.pk, f"{u} <{u.email}>") for u in members]
+
+
+class AuthorConflictForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Committee members you have a conflict of interest with",
+        help_text="Advisors, students, recent co-authors, colleagues at your institution, "
+        "family and close friends.",
+    )
+    reason = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+
+
+class AssignForm(forms.Form):
+    reviewer = forms.TypedChoiceField(coerce=int)
+    due_at = forms.DateTimeField(
+        label="Due",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Empty: the workshop's reviews-due date.",
+    )
+
+    def __init__(self, *args, reviewers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].choices = [(u.pk, str(u)) for u in reviewers]
+
+
+class DueForm(forms.Form):
+    due_at = forms.DateTimeField(
+        label="Due", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField()
+    comments = forms.CharField(
+        label="Meta-review / comments to the authors",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes_for(workshop)]
+
+
+class DecisionTemplateForm(forms.ModelForm):
+    class Meta:
+        model = DecisionTemplate
+        fields = ["subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+        help_texts = {
+            "body": "Placeholders: " + ", ".join("{" + p + "}" for p in PLACEHOLDERS),
+        }
+
+    def clean_subject(self):
+        value = self.cleaned_data["subject"]
+        validate_template(value)
+        return value
+
+    def clean_body(self):
+        value = self.cleaned_data["body"]
+        validate_template(value)
+        return value
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(max_length=500, required=False, label="Reason (for the chairs)")

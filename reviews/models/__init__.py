@@ -1,0 +1,24 @@
+from .assignments import Assignment
+from .bids import Bid
+from .committee import ReviewerInvitation, ReviewerProfile
+from .conflicts import Conflict
+from .decisions import Decision, DecisionRelease, DecisionTemplate
+from .discussion import Comment
+from .reviews import Review, ReviewScore
+from .settings import ReviewSettings
+
+__all__ = [
+    "Assignment",
+    "Bid",
+    "Comment",
+    "Conflict",
+    "Decision",
+    "DecisionRelease",
+    "DecisionTemplate",
+    "Review",
+    "ReviewScore",
+    "ReviewSettings",
+    "ReviewerInvitation",
+    "ReviewerProfile",
+]
+from .auto_assign import AssignmentRun, ImportedAffinity, ProposedPair, RunState  # noqa: E402,F401

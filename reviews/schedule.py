@@ -1,0 +1,14 @@
+"""Periodic work of the review process, merged into Celery beat by config/celery.py."""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    "reviews.send_review_reminders": {
+        "task": "reviews.send_review_reminders",
+        "schedule": crontab(minute=15),  # hourly; each reminder is sent once per assignment
+    },
+    "reviews.advance_phases": {
+        "task": "reviews.advance_phases",
+        "schedule": crontab(minute="*/10"),
+    },
+}

@@ -1,0 +1,148 @@
+"""Assigning reviewers to papers (by hand here; the engine in reviews.assignment proposes)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+
+from submissions.models import Authorship, Submission
+from workshops.enums import MemberRole
+from workshops.roles import has_role
+
+from ..enums import AssignmentSource, AssignmentState
+from ..models import Assignment, Conflict
+from ..permissions import REVIEWABLE_STATES, due_date, forget_rights
+from . import ReviewFlowError
+from .emails import send, site_url
+
+
+class AssignmentError(ReviewFlowError):
+    pass
+
+
+def is_conflicted(submission, user) -> bool:
+    """A recorded conflict, or ``user`` is an author (by account or address)."""
+    return (
+        Conflict.objects.active().filter(submission=submission, user=user).exists()
+        or Authorship.objects.filter(
+            Q(user=user) | Q(email__iexact=user.email), submission=submission
+        ).exists()
+    )
+
+
+def assign(
+    *,
+    submission,
+    reviewer,
+    by,
+    due_at=None,
+    source: str = AssignmentSource.MANUAL,
+    notify: bool = True,
+) -> Assignment:
+    """Assign ``reviewer`` to ``submission``; refuses conflicts and non-members.
+
+    Re-assigning a reviewer who declined re-activates the assignment (same "Reviewer N").
+    """
+    workshop = submission.workshop
+    if not has_role(reviewer, workshop, MemberRole.REVIEWER):
+        raise AssignmentError(f"{reviewer} is not a reviewer of {workshop.short_name}.")
+    if submission.state not in REVIEWABLE_STATES:
+        raise AssignmentError(f"Paper #{submission.number} is not in review.")
+    if is_conflicted(submission, reviewer):
+        raise AssignmentError(
+            f"{reviewer} has a conflict of interest with paper #{submission.number}."
+        )
+    with transaction.atomic():
+        # Lock the paper so two chairs assigning at once cannot take the same ordinal.
+        Submission.objects.select_for_update().filter(pk=submission.pk).first()
+        existing = Assignment.objects.filter(submission=submission, reviewer=reviewer).first()
+        if existing is not None:
+            if existing.state == AssignmentState.ACTIVE:
+                return existing
+            existing.state = AssignmentState.ACTIVE
+            existing.decline_reason = ""
+            existing.due_at = due_at or existing.due_at
+            existing.save(update_fields=["state", "decline_reason", "due_at"])
+            assignment = existing
+        else:
+            top = Assignment.objects.filter(submission=submission).aggregate(m=Max("ordinal"))
+            try:
+                with transaction.atomic():
+                    assignment = Assignment.objects.create(
+                        submission=submission,
+                        reviewer=reviewer,
+                        ordinal=(top["m"] or 0) + 1,
+                        # Empty: the workshop's reviews-due date, extensions included.
+                        due_at=due_at,
+                        source=source,
+                        created_by=by,
+                    )
+            except IntegrityError as exc:
+                raise AssignmentError("The assignment changed meanwhile; try again.") from exc
+        if notify:
+            _notify_assigned(assignment)
+    forget_rights(reviewer)
+    return assignment
+
+
+def _notify_assigned(assignment: Assignment) -> None:
+    submission = assignment.submission
+    workshop = submission.workshop
+    url = reverse("reviews:paper", args=[workshop.slug, submission.number])
+    send(
+        "assigned",
+        workshop=workshop,
+        recipient=assignment.reviewer.email,
+        user=assignment.reviewer,
+        subject=f"Review assignment: paper #{submission.number}",
+        key=f"assignment:{assignment.pk}",
+        context={
+            "assignment": assignment,
+            "reviewer": assignment.reviewer,
+            "paper_number": submission.number,
+            "paper_title": submission.title,
+            "due_at": due_date(assignment, workshop),
+            "url": site_url(url),
+        },
+    )
+
+
+def unassign(assignment: Assignment, *, by) -> None:
+    """Remove an assignment; refused once its review is submitted."""
+    review = getattr(assignment, "review", None)
+    if review is not None and review.is_submitted:
+        raise AssignmentError(
+            f"{assignment.label} already submitted a review; it cannot be unassigned."
+        )
+    reviewer = assignment.reviewer
+    assignment.delete()
+    forget_rights(reviewer)
+
+
+def decline(assignment: Assignment, *, by, reason: str = "") -> None:
+    """The reviewer declines the paper; the chairs see it and can assign someone else."""
+    review = getattr(assignment, "review", None)
+    if review is not None and review.is_submitted:
+        raise AssignmentError("You already submitted your review.")
+    assignment.state = AssignmentState.DECLINED
+    assignment.decline_reason = reason[:500]
+    assignment.save(update_fields=["state", "decline_reason"])
+    forget_rights(assignment.reviewer)
+
+
+def set_due(assignment: Assignment, due_at, *, by) -> None:
+    assignment.due_at = due_at
+    assignment.save(update_fields=["due_at"])
+    forget_rights(assignment.reviewer)
+
+
+def loads(workshop) -> dict[int, int]:
+    """Active assignments per reviewer id in ``workshop`` (one query)."""
+    return dict(
+        Assignment.objects.active()
+        .filter(submission__workshop=workshop)
+        .values("reviewer_id")
+        .annotate(n=Count("id"))
+        .values_list("reviewer_id", "n")
+    )

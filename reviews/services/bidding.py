@@ -1,0 +1,31 @@
+"""Reviewers' bids on papers during the bidding phase."""
+
+from __future__ import annotations
+
+from ..enums import BidPreference, ConflictSource
+from ..models import Bid
+from ..permissions import forget_rights, paper_rights
+from . import ReviewFlowError
+from .conflicts import add_conflict
+
+
+def set_bid(*, reviewer, submission, preference: str) -> Bid | None:
+    """Record a bid; "conflict" also records a conflict declared by the reviewer."""
+    if preference not in BidPreference.values:
+        raise ReviewFlowError("Unknown bid.")
+    rights = paper_rights(reviewer, submission)
+    if not rights.can_bid:
+        raise ReviewFlowError("Bidding is closed for this paper.")
+    bid, _ = Bid.objects.update_or_create(
+        submission=submission, reviewer=reviewer, defaults={"preference": preference}
+    )
+    if preference == BidPreference.CONFLICT:
+        add_conflict(
+            submission=submission,
+            user=reviewer,
+            source=ConflictSource.REVIEWER,
+            by=reviewer,
+            reason="Declared while bidding",
+        )
+    forget_rights(reviewer)
+    return bid

@@ -1,0 +1,231 @@
+"""Conflicts of interest: declared, added by chairs, or found by ``detect_conflicts``."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import parse_domains
+from workshops.enums import MemberRole
+from workshops.models import Membership
+
+from ..enums import AUTOMATIC_SOURCES, AssignmentState, ConflictSource
+from ..models import Assignment, Conflict
+from ..permissions import forget_rights
+
+# Addresses anyone can have: sharing one of these says nothing about an institution.
+PUBLIC_DOMAINS = {
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "yahoo.com",
+    "icloud.com",
+    "me.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "aol.com",
+    "mail.com",
+    "yandex.ru",
+    "example.com",
+    "example.org",
+    "users.noreply.github.com",
+}
+
+# Reserved names (RFC 2606/6761) no institution can hold; the demo accounts use demo.test.
+NON_INSTITUTIONAL_TLDS = (".test", ".invalid", ".localhost")
+
+_AFFILIATION_STOP = {"the", "of", "at", "and", "de", "la", "du", "der", "di"}
+_AFFILIATION_ABBREV = {"univ": "university", "u": "university", "inst": "institute"}
+
+
+def normalize_affiliation(text: str) -> str:
+    """ "The University of Maryland, College Park" and "university of maryland college park"
+    compare equal: accents, case, punctuation and stop words dropped."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    words = re.split(r"[^a-z0-9]+", text)
+    words = [_AFFILIATION_ABBREV.get(w, w) for w in words if w and w not in _AFFILIATION_STOP]
+    return " ".join(words)
+
+
+def _domain_of(email: str) -> str:
+    return email.rsplit("@", 1)[1].lower() if "@" in (email or "") else ""
+
+
+def _domains_overlap(a: set[str], b: set[str]) -> str | None:
+    """A shared domain, or one being a subdomain of the other (cs.umd.edu and umd.edu)."""
+    for x in a:
+        for y in b:
+            if x == y or x.endswith("." + y) or y.endswith("." + x):
+                return min(x, y, key=len)
+    return None
+
+
+def committee_of(workshop):
+    """Users with a reviewer or chair role in ``workshop`` (one query)."""
+    from accounts.models import User
+
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(
+            workshop=workshop, role__in=[MemberRole.REVIEWER, MemberRole.CHAIR]
+        ).values("user_id")
+    ).only("id", "email", "email_domains", "affiliation", "full_name")
+
+
+def find_conflicts(workshop, *, ignore_domains=()) -> dict[tuple[int, int], tuple[str, str]]:
+    """(submission id, user id) → (source, reason) for every automatic conflict, in 2 queries.
+
+    ``ignore_domains`` adds mail domains that say nothing about an institution (besides the
+    public providers in ``PUBLIC_DOMAINS``), e.g. a demo site's shared domain.
+    """
+    ignored = PUBLIC_DOMAINS | {d.lower() for d in ignore_domains}
+
+    def _institutional(domains) -> set[str]:
+        return {
+            d for d in domains if d and d not in ignored and not d.endswith(NON_INSTITUTIONAL_TLDS)
+        }
+
+    from submissions.models import Authorship
+
+    members = list(committee_of(workshop))
+    rows = list(
+        Authorship.objects.filter(submission__workshop=workshop).values(
+            "submission_id",
+            "email",
+            "affiliation",
+            "user_id",
+            "user__email",
+            "user__email_domains",
+            "user__affiliation",
+        )
+    )
+    # Authors of each paper as identities (user ids and lower-cased addresses).
+    paper_ids: dict[int, set] = defaultdict(set)
+    paper_domains: dict[int, set[str]] = defaultdict(set)
+    paper_affiliations: dict[int, set[str]] = defaultdict(set)
+    for r in rows:
+        ids = paper_ids[r["submission_id"]]
+        ids.add(("email", r["email"].lower()))
+        if r["user_id"]:
+            ids.add(("user", r["user_id"]))
+            ids.add(("email", (r["user__email"] or "").lower()))
+        domains = {_domain_of(r["email"]), _domain_of(r["user__email"] or "")}
+        domains |= set(parse_domains(r["user__email_domains"] or ""))
+        paper_domains[r["submission_id"]] |= _institutional(domains)
+        for aff in (r["affiliation"], r["user__affiliation"]):
+            if normalize_affiliation(aff or ""):
+                paper_affiliations[r["submission_id"]].add(normalize_affiliation(aff))
+
+    found: dict[tuple[int, int], tuple[str, str]] = {}
+    for member in members:
+        me = {("user", member.pk), ("email", member.email.lower())}
+        my_domains = _institutional(member.institution_domains)
+        my_affiliation = normalize_affiliation(member.affiliation)
+        own_papers = [sid for sid, ids in paper_ids.items() if ids & me]
+        collaborators = (
+            set().union(*(paper_ids[s] for s in own_papers)) - me if own_papers else set()
+        )
+        for sid, ids in paper_ids.items():
+            key = (sid, member.pk)
+            if ids & me:
+                found[key] = (ConflictSource.AUTO_AUTHOR, "is an author of this paper")
+            elif collaborators & ids:
+                found[key] = (
+                    ConflictSource.AUTO_COAUTHOR,
+                    "co-authors another submission with an author of this paper",
+                )
+            elif domain := _domains_overlap(my_domains, paper_domains[sid]):
+                found[key] = (ConflictSource.AUTO_DOMAIN, f"shares the domain {domain}")
+            elif my_affiliation and my_affiliation in paper_affiliations[sid]:
+                found[key] = (ConflictSource.AUTO_AFFILIATION, "has the same affiliation")
+    return found
+
+
+def detect_conflicts(workshop, *, ignore_domains=()) -> int:
+    """Record every automatic conflict of ``workshop`` in bulk; returns how many were new.
+
+    Automatic rows that no longer hold (an author was removed) are deleted; rows a chair
+    dismissed stay dismissed. A constant number of queries whatever the size of the workshop.
+    """
+    found = find_conflicts(workshop, ignore_domains=ignore_domains)
+    existing = {
+        (c.submission_id, c.user_id, c.source): c
+        for c in Conflict.objects.filter(
+            submission__workshop=workshop, source__in=AUTOMATIC_SOURCES
+        ).only("id", "submission_id", "user_id", "source")
+    }
+    wanted = {(sid, uid, source) for (sid, uid), (source, _) in found.items()}
+    stale = [c.pk for key, c in existing.items() if key not in wanted]
+    new = [
+        Conflict(submission_id=sid, user_id=uid, source=source, reason=reason)
+        for (sid, uid), (source, reason) in found.items()
+        if (sid, uid, source) not in existing
+    ]
+    with transaction.atomic():
+        if stale:
+            Conflict.objects.filter(pk__in=stale, dismissed_at__isnull=True).delete()
+        Conflict.objects.bulk_create(new, ignore_conflicts=True)
+        if new:
+            _decline_conflicted_assignments({(c.submission_id, c.user_id) for c in new})
+    return len(new)
+
+
+def _decline_conflicted_assignments(pairs: set[tuple[int, int]]) -> None:
+    if not pairs:
+        return
+    q = Q()
+    for sid, uid in pairs:
+        q |= Q(submission_id=sid, reviewer_id=uid)
+    Assignment.objects.filter(q, state=AssignmentState.ACTIVE).update(
+        state=AssignmentState.DECLINED, decline_reason="Conflict of interest"
+    )
+
+
+def add_conflict(*, submission, user, source: str, by=None, reason: str = "") -> Conflict:
+    """Record a conflict (or re-activate a dismissed one); an active assignment is withdrawn."""
+    with transaction.atomic():
+        conflict, created = Conflict.objects.get_or_create(
+            submission=submission,
+            user=user,
+            source=source,
+            defaults={"created_by": by, "reason": reason[:300]},
+        )
+        if not created and conflict.dismissed_at is not None:
+            conflict.dismissed_at = None
+            conflict.dismissed_by = None
+            conflict.save(update_fields=["dismissed_at", "dismissed_by"])
+        _decline_conflicted_assignments({(submission.pk, user.pk)})
+    forget_rights(user)
+    return conflict
+
+
+def remove_conflict(*, submission, user, by) -> int:
+    """A chair overrides every source of the pair's conflict; returns the rows dismissed."""
+    count = (
+        Conflict.objects.active()
+        .filter(submission=submission, user=user)
+        .update(dismissed_at=timezone.now(), dismissed_by=by)
+    )
+    forget_rights(user)
+    return count
+
+
+def active_conflict_pairs(workshop) -> set[tuple[int, int]]:
+    return set(
+        Conflict.objects.active()
+        .filter(submission__workshop=workshop)
+        .values_list("submission_id", "user_id")
+    )

@@ -1,0 +1,51 @@
+"""Moving a workshop's review phase, by a chair or by the calendar."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from ..enums import Phase
+from ..models import ReviewSettings
+from ..permissions import forget_settings, reviews_due
+from ..phases import is_before
+
+
+def set_phase(workshop, phase: str, *, by=None) -> ReviewSettings:
+    settings, _ = ReviewSettings.objects.get_or_create(workshop=workshop)
+    settings.phase = Phase(phase)
+    settings.save(update_fields=["phase", "updated_at"])
+    forget_settings(workshop)
+    return settings
+
+
+def phase_by_dates(settings, now) -> str:
+    """The phase the calendar implies (never past discussion: decisions are a chair's call)."""
+    workshop = settings.workshop
+    submission = workshop.submission_deadline
+    due = reviews_due(workshop)
+    if submission is None or now <= submission:
+        return Phase.SUBMISSION
+    if settings.bidding_closes_at and now <= settings.bidding_closes_at:
+        return Phase.BIDDING
+    if settings.bidding_closes_at is None and not due:
+        return Phase.BIDDING
+    if due is None or now <= due:
+        return Phase.REVIEWING
+    return Phase.DISCUSSION
+
+
+def advance_by_dates(now=None) -> int:
+    """Move forward every workshop whose settings follow the dates; returns how many moved."""
+    now = now or timezone.now()
+    moved = 0
+    for settings in (
+        ReviewSettings.objects.filter(follow_dates=True)
+        .select_related("workshop")
+        .prefetch_related("workshop__dates")
+    ):
+        target = phase_by_dates(settings, now)
+        if is_before(settings.phase, target):
+            settings.phase = target
+            settings.save(update_fields=["phase", "updated_at"])
+            moved += 1
+    return moved

@@ -1,0 +1,116 @@
+"""Writing reviews: drafts, submission, edits until the deadline; scores checked against scales."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from workshops.models import ReviewCriterion
+
+from ..enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, ReviewState
+from ..models import Assignment, Review, ReviewScore
+from ..permissions import forget_rights, paper_rights
+from . import ReviewFlowError
+
+TEXT_FIELDS = ("summary", "strengths", "weaknesses", "comments", "confidential_note")
+
+
+class ReviewError(ReviewFlowError):
+    pass
+
+
+@dataclass
+class ReviewInput:
+    recommendation: int | None = None
+    confidence: int | None = None
+    summary: str = ""
+    strengths: str = ""
+    weaknesses: str = ""
+    comments: str = ""
+    confidential_note: str = ""
+
+
+def criteria_locked(workshop) -> bool:
+    """Criteria cannot change once a review was submitted (scores would lose their meaning)."""
+    return Review.objects.filter(
+        assignment__submission__workshop=workshop, state=ReviewState.SUBMITTED
+    ).exists()
+
+
+def _check_level(value, scale, what: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        raise ReviewError(f"{what}: not a level of the scale.") from None
+    if not 1 <= level <= len(scale):
+        raise ReviewError(f"{what}: choose a level between 1 and {len(scale)}.")
+    return level
+
+
+def save_review(
+    *,
+    assignment: Assignment,
+    user,
+    data: ReviewInput,
+    scores: dict[int, int | None],
+    submit: bool,
+    now=None,
+) -> Review:
+    """Save ``user``'s review of ``assignment``; a submitted review stays submitted.
+
+    Refused (ReviewError, nothing written) when ``user`` is not the assigned reviewer, the phase
+    does not allow reviewing, the deadline passed, or a value lies outside its scale.
+    """
+    submission = assignment.submission
+    if assignment.reviewer_id != user.pk:
+        raise ReviewError("This paper is not assigned to you.")
+    rights = paper_rights(user, submission, now=now)
+    if not rights.can_review or rights.assignment_id != assignment.pk:
+        raise ReviewError("Reviews cannot be written for this paper now.")
+    if not rights.review_open:
+        raise ReviewError("The review deadline has passed.")
+
+    criteria = {c.pk: c for c in ReviewCriterion.objects.filter(workshop=submission.workshop)}
+    unknown = set(scores) - set(criteria)
+    if unknown:
+        raise ReviewError("A score refers to a criterion of another workshop.")
+    levels = {
+        cid: _check_level(value, criteria[cid].scale, criteria[cid].name)
+        for cid, value in scores.items()
+    }
+    recommendation = _check_level(data.recommendation, RECOMMENDATION_SCALE, "Recommendation")
+    confidence = _check_level(data.confidence, CONFIDENCE_SCALE, "Confidence")
+
+    with transaction.atomic():
+        review, _ = Review.objects.select_for_update().get_or_create(assignment=assignment)
+        final = submit or review.state == ReviewState.SUBMITTED
+        if final:
+            missing = [c.name for cid, c in criteria.items() if levels.get(cid) is None]
+            if recommendation is None:
+                missing.append("overall recommendation")
+            if confidence is None:
+                missing.append("confidence")
+            if missing:
+                raise ReviewError("To submit, give: " + ", ".join(missing) + ".")
+        review.recommendation = recommendation
+        review.confidence = confidence
+        for name in TEXT_FIELDS:
+            setattr(review, name, getattr(data, name) or "")
+        if final and review.state != ReviewState.SUBMITTED:
+            review.state = ReviewState.SUBMITTED
+            review.submitted_at = now or timezone.now()
+        review.save()
+        ReviewScore.objects.filter(review=review).exclude(
+            criterion_id__in=[cid for cid, v in levels.items() if v is not None]
+        ).delete()
+        for cid, level in levels.items():
+            if level is not None:
+                ReviewScore.objects.update_or_create(
+                    review=review, criterion_id=cid, defaults={"value": level}
+                )
+    forget_rights(user)
+    return review

@@ -1,0 +1,77 @@
+"""What authors see of the review: the released decision, the anonymized reviews, and the
+form to declare conflicts with committee members."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from ..enums import ConflictSource
+from ..forms import AuthorConflictForm
+from ..models import Conflict, Decision
+from ..services.conflicts import add_conflict, committee_of
+from ..services.decisions import author_reviews
+from .common import paper_or_404
+
+
+def author_review_context(submission, rights) -> dict:
+    """Context of the ``reviews/includes/author_reviews.html`` include, for any author page."""
+    if not rights.author_can_see_decision:
+        return {"decision": None, "author_reviews": []}
+    decision = Decision.objects.filter(submission=submission).first()
+    reviews = author_reviews(submission) if rights.author_can_see_reviews else []
+    return {"decision": decision, "author_reviews": reviews}
+
+
+@login_required
+def author_view(request, slug, number):
+    submission, rights = paper_or_404(request, slug, number, "is_author")
+    return render(
+        request,
+        "reviews/author_view.html",
+        {
+            "workshop": submission.workshop,
+            "paper": submission,
+            "rights": rights,
+            **author_review_context(submission, rights),
+        },
+    )
+
+
+@login_required
+def author_conflicts(request, slug, number):
+    """Authors declare conflicts with committee members (the committee list is public)."""
+    submission, rights = paper_or_404(request, slug, number, "is_author")
+    workshop = submission.workshop
+    members = committee_of(workshop).order_by("full_name", "email")
+    declared = set(
+        Conflict.objects.active()
+        .filter(submission=submission, source=ConflictSource.AUTHOR)
+        .values_list("user_id", flat=True)
+    )
+    form = AuthorConflictForm(
+        request.POST or None, members=members, initial={"members": list(declared)}
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = {u.pk: u for u in form.cleaned_data["members"]}
+        for user in chosen.values():
+            if user.pk not in declared:
+                add_conflict(
+                    submission=submission,
+                    user=user,
+                    source=ConflictSource.AUTHOR,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+        # Authors may withdraw only what authors declared.
+        Conflict.objects.filter(
+            submission=submission, source=ConflictSource.AUTHOR, dismissed_at__isnull=True
+        ).exclude(user_id__in=chosen).delete()
+        messages.success(request, "Your conflicts of interest were saved.")
+        return redirect("reviews:author_conflicts", slug=slug, number=number)
+    return render(
+        request,
+        "reviews/author_conflicts.html",
+        {"workshop": workshop, "paper": submission, "form": form},
+    )

@@ -1,0 +1,582 @@
+"""The chairs' pages: dashboard, settings, criteria, conflicts, assignments, decisions, mail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms import modelformset_factory
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from mail.models import EmailState, OutgoingEmail
+from mail.services import resend
+from submissions.enums import SubmissionState
+from workshops.enums import MemberRole
+from workshops.models import Membership, ReviewCriterion
+
+from ..enums import BidPreference, DecisionOutcome, outcomes_for
+from ..forms import (
+    AssignForm,
+    ConflictForm,
+    CriterionForm,
+    DecisionForm,
+    DecisionTemplateForm,
+    DueForm,
+    SettingsForm,
+)
+from ..models import Assignment, Bid, Conflict, Decision, DecisionTemplate, ReviewerProfile
+from ..permissions import (
+    conflicted_submission_ids,
+    forget_settings,
+    papers_for_manager,
+    review_settings,
+    reviews_due,
+)
+from ..services import ReviewFlowError
+from ..services.assignments import assign, loads, set_due, unassign
+from ..services.conflicts import (
+    active_conflict_pairs,
+    add_conflict,
+    committee_of,
+    detect_conflicts,
+    remove_conflict,
+)
+from ..services.dashboard import (
+    SORTS,
+    criteria_of,
+    paper_rows,
+    reviewer_rows,
+    topics_by_paper,
+)
+from ..services.decisions import (
+    clear_decision,
+    release_decisions,
+    render_decision_email,
+    stage_decision,
+    staged_decisions,
+    template_for,
+)
+from ..services.reminders import remind_late_reviewers
+from ..services.reviewing import criteria_locked
+from .common import managed_workshop_or_404, paper_or_404
+
+
+@login_required
+def dashboard(request, slug):
+    workshop = managed_workshop_or_404(request, slug)
+    sort = request.GET.get("sort", "number")
+    state = request.GET.get("state", "")
+    missing = request.GET.get("missing") == "1"
+    rows = paper_rows(
+        workshop,
+        request.user,
+        sort=sort if sort in SORTS else "number",
+        state=state,
+        missing_only=missing,
+    )
+    criteria = criteria_of(workshop)
+    for row in rows:
+        row.criteria_list = [row.criteria_means.get(c.pk) for c in criteria]
+    settings = review_settings(workshop)
+    return render(
+        request,
+        "reviews/manage/dashboard.html",
+        {
+            "workshop": workshop,
+            "settings": settings,
+            "phase": settings.flags,
+            "rows": rows,
+            "criteria": criteria,
+            "reviewers": reviewer_rows(workshop),
+            "sort": sort,
+            "state": state,
+            "missing": missing,
+            "states": SubmissionState.choices,
+            "sorts": [
+                ("number", "Number"),
+                ("mean", "Mean recommendation"),
+                ("spread", "Spread"),
+                ("reviews", "Reviews in"),
+                ("missing", "Reviews missing"),
+            ],
+        },
+    )
+
+
+@login_required
+def settings_view(request, slug):
+    workshop = managed_workshop_or_404(request, slug)
+    settings = review_settings(workshop)
+    form = SettingsForm(request.POST or None, instance=settings)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        forget_settings(workshop)
+        messages.success(request, f"Review settings saved. Phase: {settings.get_phase_display()}.")
+        return redirect("reviews:manage", slug=slug)
+    return render(request, "reviews/manage/settings.html", {"workshop": workshop, "form": form})
+
+
+@login_required
+def criteria(request, slug):
+    workshop = managed_workshop_or_404(request, slug)
+    locked = criteria_locked(workshop)
+    FormSet = modelformset_factory(ReviewCriterion, form=CriterionForm, extra=1, can_delete=True)
+    queryset = ReviewCriterion.objects.filter(workshop=workshop)
+    if request.method == "POST":
+        if locked:
+            messages.error(
+                request,
+                "Reviews have been submitted: the criteria can no longer change.",
+            )
+            return redirect("reviews:criteria", slug=slug)
+        formset = FormSet(request.POST, queryset=queryset)
+        if formset.is_valid():
+            for form in formset.forms:
+                if form.has_changed() and not form.cleaned_data.get("DELETE"):
+                    form.instance.workshop = workshop
+            formset.save()
+            messages.success(request, "Review criteria saved.")
+            return redirect("reviews:criteria", slug=slug)
+    else:
+        formset = FormSet(queryset=queryset)
+    return render(
+        request,
+        "reviews/manage/criteria.html",
+        {"workshop": workshop, "formset": formset, "locked": locked},
+    )
+
+
+@login_required
+def conflicts(request, slug):
+    workshop = managed_workshop_or_404(request, slug)
+    papers = list(papers_for_manager(request.user, workshop).only("id", "number", "title"))
+    members = list(committee_of(workshop))
+    form = ConflictForm(request.POST or None, papers=papers, members=members)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "detect":
+            n = detect_conflicts(workshop)
+            messages.success(request, f"Conflict detection done: {n} new conflict(s).")
+            return redirect("reviews:conflicts", slug=slug)
+        if action == "remove":
+            paper = get_object_or_404(
+                papers_for_manager(request.user, workshop), pk=request.POST.get("submission")
+            )
+            user = get_object_or_404(User, pk=request.POST.get("user"))
+            remove_conflict(submission=paper, user=user, by=request.user)
+            messages.success(request, f"Conflict of {user} with paper #{paper.number} removed.")
+            return redirect("reviews:conflicts", slug=slug)
+        if form.is_valid():
+            paper = next(p for p in papers if p.pk == form.cleaned_data["submission"])
+            paper.workshop = workshop
+            user = next(u for u in members if u.pk == form.cleaned_data["user"])
+            add_conflict(
+                submission=paper,
+                user=user,
+                source="chair",
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, f"Conflict of {user} with paper #{paper.number} recorded.")
+            return redirect("reviews:conflicts", slug=slug)
+    rows = (
+        Conflict.objects.active()
+        .filter(submission__workshop=workshop)
+        .exclude(submission_id__in=conflicted_submission_ids(request.user, workshop))
+        .select_related("submission", "user", "created_by")
+        .only(
+            "id",
+            "source",
+            "reason",
+            "created_at",
+            "submission__id",
+            "submission__number",
+            "submission__title",
+            "user__id",
+            "user__email",
+            "user__full_name",
+            "created_by__full_name",
+            "created_by__email",
+        )
+        .order_by("submission__number", "user__full_name")
+    )
+    page = Paginator(rows, 200).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/manage/conflicts.html",
+        {"workshop": workshop, "form": form, "page": page},
+    )
+
+
+def _reviewers(workshop):
+    return list(
+        User.objects.filter(
+            pk__in=Membership.objects.filter(workshop=workshop, role=MemberRole.REVIEWER).values(
+                "user_id"
+            )
+        )
+    )
+
+
+@login_required
+def manage_paper(request, slug, number):
+    """Assignments and decision of one paper, for a chair who is not conflicted with it."""
+    submission, rights = paper_or_404(request, slug, number, "can_assign")
+    workshop = submission.workshop
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "assign":
+                form = AssignForm(request.POST, reviewers=_reviewers(workshop))
+                if not form.is_valid():
+                    raise ReviewFlowError("Choose a reviewer.")
+                reviewer = User.objects.get(pk=form.cleaned_data["reviewer"])
+                assign(
+                    submission=submission,
+                    reviewer=reviewer,
+                    by=request.user,
+                    due_at=form.cleaned_data["due_at"],
+                )
+                messages.success(request, f"{reviewer} assigned to paper #{number}.")
+            elif action == "unassign":
+                assignment = get_object_or_404(
+                    Assignment, pk=request.POST.get("assignment"), submission=submission
+                )
+                unassign(assignment, by=request.user)
+                messages.success(request, f"{assignment.reviewer} unassigned.")
+            elif action == "due":
+                assignment = get_object_or_404(
+                    Assignment, pk=request.POST.get("assignment"), submission=submission
+                )
+                form = DueForm(request.POST)
+                if not form.is_valid():
+                    raise ReviewFlowError("Give a valid due date.")
+                set_due(assignment, form.cleaned_data["due_at"], by=request.user)
+                messages.success(request, f"Due date of {assignment.label} changed.")
+            elif action == "decide":
+                form = DecisionForm(request.POST, workshop=workshop)
+                if not form.is_valid():
+                    raise ReviewFlowError("Choose an outcome.")
+                stage_decision(
+                    submission=submission,
+                    outcome=form.cleaned_data["outcome"],
+                    comments=form.cleaned_data["comments"],
+                    by=request.user,
+                )
+                messages.success(request, f"Decision on paper #{number} staged (not sent yet).")
+            elif action == "clear_decision":
+                clear_decision(submission=submission, by=request.user)
+                messages.success(request, "Staged decision removed.")
+            else:
+                raise ReviewFlowError("Unknown action.")
+        except ReviewFlowError as exc:
+            messages.error(request, str(exc))
+        return redirect("reviews:manage_paper", slug=slug, number=number)
+
+    assignments = list(
+        Assignment.objects.filter(submission=submission)
+        .select_related("reviewer", "review")
+        .order_by("ordinal")
+    )
+    reviewers = _reviewers(workshop)
+    bids = dict(Bid.objects.filter(submission=submission).values_list("reviewer_id", "preference"))
+    conflicted = set(
+        Conflict.objects.active().filter(submission=submission).values_list("user_id", flat=True)
+    )
+    paper_topics = set(submission.topics.values_list("pk", flat=True))
+    profile_topics: dict[int, set[int]] = {}
+    for uid, tid in ReviewerProfile.topics.through.objects.filter(
+        reviewerprofile__workshop=workshop
+    ).values_list("reviewerprofile__user_id", "topic_id"):
+        profile_topics.setdefault(uid, set()).add(tid)
+    load = loads(workshop)
+    assigned_ids = {a.reviewer_id for a in assignments if a.is_active}
+    candidates = []
+    for user in reviewers:
+        candidates.append(
+            {
+                "user": user,
+                "bid": BidPreference(bids.get(user.pk, BidPreference.NEUTRAL)),
+                "match": len(profile_topics.get(user.pk, set()) & paper_topics),
+                "load": load.get(user.pk, 0),
+                "conflicted": user.pk in conflicted,
+                "assigned": user.pk in assigned_ids,
+            }
+        )
+    candidates.sort(key=lambda c: (c["conflicted"], c["assigned"], -c["match"], c["load"]))
+    decision = Decision.objects.filter(submission=submission).first()
+    decision_form = DecisionForm(
+        initial={"outcome": decision.outcome, "comments": decision.comments} if decision else None,
+        workshop=workshop,
+    )
+    from .reviewer import _visible_reviews
+
+    return render(
+        request,
+        "reviews/manage/paper.html",
+        {
+            "workshop": workshop,
+            "paper": submission,
+            "rights": rights,
+            "authors": list(submission.authors.order_by("order", "pk")),
+            "assignments": assignments,
+            "candidates": candidates,
+            "assign_form": AssignForm(
+                reviewers=[
+                    c["user"] for c in candidates if not c["conflicted"] and not c["assigned"]
+                ]
+            ),
+            "reviews": _visible_reviews(submission, rights),
+            "decision": decision,
+            "decision_form": decision_form,
+            "default_due": reviews_due(workshop),
+        },
+    )
+
+
+@login_required
+def manage_reviewer(request, slug, user_id):
+    """One reviewer's papers, bids and load; assign or unassign from here too."""
+    workshop = managed_workshop_or_404(request, slug)
+    membership = (
+        Membership.objects.filter(workshop=workshop, user_id=user_id, role=MemberRole.REVIEWER)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    reviewer = membership.user
+    papers = list(papers_for_manager(request.user, workshop).only("id", "number", "title", "state"))
+    if request.method == "POST":
+        paper = next((p for p in papers if str(p.pk) == request.POST.get("submission")), None)
+        if paper is None:
+            raise Http404
+        paper.workshop = workshop
+        try:
+            if request.POST.get("action") == "assign":
+                assign(submission=paper, reviewer=reviewer, by=request.user)
+                messages.success(request, f"Paper #{paper.number} assigned to {reviewer}.")
+            else:
+                assignment = get_object_or_404(Assignment, submission=paper, reviewer=reviewer)
+                unassign(assignment, by=request.user)
+                messages.success(request, f"Paper #{paper.number} unassigned from {reviewer}.")
+        except ReviewFlowError as exc:
+            messages.error(request, str(exc))
+        return redirect("reviews:manage_reviewer", slug=slug, user_id=user_id)
+    profile = (
+        ReviewerProfile.objects.filter(workshop=workshop, user=reviewer)
+        .prefetch_related("topics")
+        .first()
+    )
+    mine = {t.pk for t in profile.topics.all()} if profile else set()
+    topics = topics_by_paper(p.pk for p in papers)
+    bids = dict(
+        Bid.objects.filter(reviewer=reviewer, submission__workshop=workshop).values_list(
+            "submission_id", "preference"
+        )
+    )
+    conflicted = {sid for sid, uid in active_conflict_pairs(workshop) if uid == reviewer.pk}
+    assignments = {
+        a.submission_id: a
+        for a in Assignment.objects.filter(
+            reviewer=reviewer, submission__workshop=workshop
+        ).select_related("review")
+    }
+    rows = [
+        {
+            "paper": p,
+            "bid": BidPreference(bids.get(p.pk, BidPreference.NEUTRAL)),
+            "match": len(mine & topics.get(p.pk, set())),
+            "conflicted": p.pk in conflicted,
+            "assignment": assignments.get(p.pk),
+        }
+        for p in papers
+    ]
+    rows.sort(
+        key=lambda r: (r["assignment"] is None, r["conflicted"], -r["match"], r["paper"].number)
+    )
+    return render(
+        request,
+        "reviews/manage/reviewer.html",
+        {
+            "workshop": workshop,
+            "reviewer": reviewer,
+            "profile": profile,
+            "rows": rows,
+            "load": sum(1 for a in assignments.values() if a.is_active),
+        },
+    )
+
+
+@login_required
+def decisions(request, slug):
+    workshop = managed_workshop_or_404(request, slug)
+    if request.method == "POST":
+        try:
+            release = release_decisions(workshop=workshop, by=request.user)
+        except ReviewFlowError as exc:
+            messages.error(request, str(exc))
+        else:
+            if release is None:
+                messages.warning(request, "There are no staged decisions to release.")
+            else:
+                messages.success(
+                    request,
+                    f"{release.decisions.count()} decision(s) released; the authors are being "
+                    "notified.",
+                )
+        return redirect("reviews:decisions", slug=slug)
+    staged = list(staged_decisions(workshop, request.user).order_by("submission__number"))
+    released = (
+        Decision.objects.filter(submission__workshop=workshop, released_at__isnull=False)
+        .exclude(submission_id__in=conflicted_submission_ids(request.user, workshop))
+        .select_related("submission", "release")
+        .order_by("submission__number")
+    )
+    undecided = (
+        papers_for_manager(request.user, workshop)
+        .filter(state=SubmissionState.SUBMITTED, decision__isnull=True)
+        .only("id", "number", "title")
+    )
+    return render(
+        request,
+        "reviews/manage/decisions.html",
+        {
+            "workshop": workshop,
+            "staged": staged,
+            "released": released,
+            "undecided": undecided,
+            "phase": review_settings(workshop).flags,
+        },
+    )
+
+
+@login_required
+def templates(request, slug):
+    """Edit the decision e-mail of each outcome; preview it for one real recipient."""
+    workshop = managed_workshop_or_404(request, slug)
+    outcomes = outcomes_for(workshop)
+    outcome = request.GET.get("outcome") or request.POST.get("outcome") or outcomes[0].value
+    if outcome not in [o.value for o in outcomes]:
+        raise Http404
+    instance = DecisionTemplate.objects.filter(workshop=workshop, outcome=outcome).first()
+    if instance is None:
+        subject, body = template_for(workshop, outcome)
+        instance = DecisionTemplate(workshop=workshop, outcome=outcome, subject=subject, body=body)
+    form = DecisionTemplateForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Template “{DecisionOutcome(outcome).label}” saved.")
+        return redirect(f"{request.path}?outcome={outcome}")
+    # Preview for a real recipient: the first author of a paper with this (staged) outcome.
+    preview = None
+    sample = (
+        Decision.objects.filter(submission__workshop=workshop, outcome=outcome)
+        .exclude(submission_id__in=conflicted_submission_ids(request.user, workshop))
+        .select_related("submission__workshop")
+        .order_by("submission__number")
+        .first()
+    )
+    if sample is not None:
+        author = sample.submission.authors.order_by("order", "pk").first()
+        if author is not None:
+            subject, body = render_decision_email(sample, author)
+            preview = {"to": author, "subject": subject, "body": body, "paper": sample.submission}
+    return render(
+        request,
+        "reviews/manage/templates.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "outcome": outcome,
+            "outcome_label": DecisionOutcome(outcome).label,
+            "outcomes": outcomes,
+            "preview": preview,
+        },
+    )
+
+
+def _hidden_emails_q(user, workshop) -> Q | None:
+    """E-mails about papers ``user`` is conflicted with (they would reveal the reviewers).
+
+    Outbox rows have no paper column; their idempotency keys name the event's objects.
+    """
+    from ..models import Comment
+
+    papers = list(conflicted_submission_ids(user, workshop).values_list("submission_id", flat=True))
+    if not papers:
+        return None
+    q = Q()
+    for pk in Assignment.objects.filter(submission_id__in=papers).values_list("pk", flat=True):
+        q |= Q(idempotency_key=f"assignment:{pk}") | Q(
+            idempotency_key__startswith=f"assignment:{pk}:"
+        )
+        q |= Q(idempotency_key__startswith=f"review-reminder:{pk}:")
+    for pk in Comment.objects.filter(submission_id__in=papers).values_list("pk", flat=True):
+        q |= Q(idempotency_key__startswith=f"comment:{pk}:")
+    for pk in papers:
+        q |= Q(idempotency_key__regex=rf"^decision:\d+:{pk}:")
+        q |= Q(idempotency_key__startswith=f"submission:{pk}:")
+    return q
+
+
+@login_required
+def outbox(request, slug):
+    workshop = managed_workshop_or_404(request, slug)
+    emails = OutgoingEmail.objects.filter(workshop=workshop)
+    hidden = _hidden_emails_q(request.user, workshop)
+    if hidden is not None:
+        emails = emails.exclude(hidden)
+    emails = emails.only(
+        "id",
+        "recipient",
+        "subject",
+        "state",
+        "attempts",
+        "error",
+        "created_at",
+        "sent_at",
+        "template_role",
+    )
+    state = request.GET.get("state", "")
+    if state in EmailState.values:
+        emails = emails.filter(state=state)
+    q = request.GET.get("q", "").strip()
+    if q:
+        emails = emails.filter(Q(recipient__icontains=q) | Q(subject__icontains=q))
+    page = Paginator(emails, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/manage/outbox.html",
+        {"workshop": workshop, "page": page, "state": state, "q": q, "states": EmailState.choices},
+    )
+
+
+@login_required
+@require_POST
+def outbox_resend(request, slug, pk):
+    workshop = managed_workshop_or_404(request, slug)
+    emails = OutgoingEmail.objects.filter(workshop=workshop)
+    hidden = _hidden_emails_q(request.user, workshop)
+    if hidden is not None:
+        emails = emails.exclude(hidden)
+    email = get_object_or_404(emails, pk=pk)
+    if email.state != EmailState.FAILED:
+        messages.warning(request, "Only failed e-mails can be sent again.")
+    else:
+        resend(email)
+        messages.success(request, f"E-mail to {email.recipient} queued again.")
+    return redirect("reviews:outbox", slug=slug)
+
+
+@login_required
+@require_POST
+def remind_late(request, slug):
+    workshop = managed_workshop_or_404(request, slug)
+    n = remind_late_reviewers(workshop=workshop, by=request.user)
+    messages.success(request, f"{n} late review(s): reminders sent (at most one a day each).")
+    return redirect("reviews:manage", slug=slug)

@@ -1,0 +1,121 @@
+"""Invitations to the program committee: the chairs' page and the invitee's personal links."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ..enums import InvitationState
+from ..forms import InviteForm
+from ..models import ReviewerInvitation
+from ..services import ReviewFlowError
+from ..services.committee import (
+    accept_invitation,
+    decline_invitation,
+    invite_reviewers,
+    send_invitation,
+)
+from .common import managed_workshop_or_404
+
+SESSION_KEY = "reviewer_invitation"
+
+
+@login_required
+def committee(request, slug):
+    workshop = managed_workshop_or_404(request, slug)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = invite_reviewers(workshop, form.cleaned_data["people"], by=request.user)
+        if result.invited:
+            messages.success(request, f"{len(result.invited)} invitation(s) sent.")
+        for email, why in result.skipped:
+            messages.warning(request, f"{email}: {why}.")
+        for line in result.errors:
+            messages.error(request, f"Not an e-mail address: {line}")
+        return redirect("reviews:committee", slug=slug)
+    invitations = list(ReviewerInvitation.objects.filter(workshop=workshop).select_related("user"))
+    counts = {state: 0 for state in InvitationState.values}
+    for invitation in invitations:
+        counts[invitation.state] += 1
+    return render(
+        request,
+        "reviews/manage/committee.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "invitations": invitations,
+            "counts": counts,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_resend(request, slug, pk):
+    workshop = managed_workshop_or_404(request, slug)
+    invitation = get_object_or_404(ReviewerInvitation, pk=pk, workshop=workshop)
+    try:
+        send_invitation(invitation)
+    except ReviewFlowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}.")
+    return redirect("reviews:committee", slug=slug)
+
+
+def _invitation(token):
+    return get_object_or_404(ReviewerInvitation.objects.select_related("workshop"), token=token)
+
+
+def invitation_accept(request, token):
+    """The personal accept link: sign in (or sign up) first, then confirm."""
+    invitation = _invitation(token)
+    if not request.user.is_authenticated:
+        # Remembered across sign-up and e-mail verification, shown again on /review/.
+        request.session[SESSION_KEY] = token
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        try:
+            accept_invitation(invitation, request.user)
+        except ReviewFlowError as exc:
+            messages.error(request, str(exc))
+            return redirect("reviews:home")
+        request.session.pop(SESSION_KEY, None)
+        messages.success(
+            request,
+            f"Welcome to the program committee of {invitation.workshop.short_name}. "
+            "Please fill in your reviewer profile.",
+        )
+        return redirect("reviews:profile", slug=invitation.workshop.slug)
+    return render(
+        request,
+        "reviews/invitation.html",
+        {"invitation": invitation, "workshop": invitation.workshop, "action": "accept"},
+    )
+
+
+def invitation_decline(request, token):
+    """Declining needs no account."""
+    invitation = _invitation(token)
+    if request.method == "POST":
+        try:
+            decline_invitation(invitation, request.user)
+        except ReviewFlowError as exc:
+            messages.error(request, str(exc))
+        else:
+            request.session.pop(SESSION_KEY, None)
+            messages.success(request, "You declined the invitation. Thank you for answering.")
+        return render(
+            request,
+            "reviews/invitation_done.html",
+            {"invitation": invitation, "workshop": invitation.workshop},
+        )
+    return render(
+        request,
+        "reviews/invitation.html",
+        {"invitation": invitation, "workshop": invitation.workshop, "action": "decline"},
+    )

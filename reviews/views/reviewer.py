@@ -1,0 +1,334 @@
+"""Pages of committee members: their workshops, bidding, papers, reviews, discussion."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from submissions.pdf import anonymized_pdf_bytes
+from workshops.enums import MemberRole
+from workshops.models import ReviewCriterion, Workshop
+from workshops.roles import roles_of
+
+from ..enums import BID_WEIGHTS, BidPreference, ReviewState
+from ..forms import BidForm, CommentForm, DeclineForm, ReviewerProfileForm, ReviewForm
+from ..models import Assignment, Bid, Comment, Review
+from ..permissions import (
+    due_date,
+    is_manager,
+    papers_for_reviewer,
+    review_settings,
+)
+from ..services import ReviewFlowError
+from ..services.assignments import decline as decline_assignment
+from ..services.bidding import set_bid
+from ..services.committee import profile_for
+from ..services.discussion import post_comment, speaker_labels
+from ..services.reviewing import save_review
+from .common import committee_workshop_or_404, paper_or_404
+
+
+@login_required
+def home(request):
+    ids = [wid for wid, roles in roles_of(request.user).items() if roles]
+    workshops = Workshop.objects.filter(pk__in=ids).order_by("-year", "name")
+    items = []
+    for workshop in workshops:
+        roles = roles_of(request.user)[workshop.pk]
+        items.append(
+            {
+                "workshop": workshop,
+                "phase": review_settings(workshop).flags,
+                "is_chair": MemberRole.CHAIR in roles,
+                "is_reviewer": MemberRole.REVIEWER in roles,
+            }
+        )
+    return render(
+        request,
+        "reviews/home.html",
+        {"items": items, "pending_token": request.session.get("reviewer_invitation")},
+    )
+
+
+@login_required
+def workshop_home(request, slug):
+    """A reviewer's own papers in a workshop, with the state of each review."""
+    workshop = committee_workshop_or_404(request, slug)
+    settings = review_settings(workshop)
+    assignments = list(
+        Assignment.objects.active()
+        .filter(
+            reviewer=request.user,
+            submission__in=papers_for_reviewer(request.user, workshop, assigned_only=True),
+        )
+        .select_related("review")
+        .prefetch_related(
+            Prefetch("submission", queryset=papers_for_reviewer(request.user, workshop))
+        )
+        .order_by("submission__number")
+    )
+    for a in assignments:
+        a.due = due_date(a, workshop)
+    return render(
+        request,
+        "reviews/workshop.html",
+        {
+            "workshop": workshop,
+            "settings": settings,
+            "phase": settings.flags,
+            "assignments": assignments,
+            "is_manager": is_manager(request.user, workshop),
+        },
+    )
+
+
+@login_required
+def profile(request, slug):
+    workshop = committee_workshop_or_404(request, slug)
+    instance = profile_for(workshop, request.user)
+    form = ReviewerProfileForm(request.POST or None, instance=instance, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your reviewer profile was saved.")
+        return redirect("reviews:profile", slug=slug)
+    return render(request, "reviews/profile.html", {"workshop": workshop, "form": form})
+
+
+def _bidding_papers(user, workshop):
+    papers = list(papers_for_reviewer(user, workshop).prefetch_related("topics"))
+    profile = profile_for(workshop, user)
+    mine = set(profile.topics.values_list("pk", flat=True))
+    bids = dict(
+        Bid.objects.filter(reviewer=user, submission__workshop=workshop).values_list(
+            "submission_id", "preference"
+        )
+    )
+    for paper in papers:
+        paper.match = len(mine & {t.pk for t in paper.topics.all()})
+        paper.bid = bids.get(paper.pk, BidPreference.NEUTRAL)
+        paper.bid_form = BidForm(initial={"preference": paper.bid}, prefix=f"p{paper.pk}")
+    papers.sort(key=lambda p: (-p.match, -(BID_WEIGHTS[p.bid] or 0), p.number))
+    return papers, bool(mine)
+
+
+@login_required
+def bids(request, slug):
+    workshop = committee_workshop_or_404(request, slug)
+    phase = review_settings(workshop).flags
+    if not phase.can_bid:
+        return render(request, "reviews/bids_closed.html", {"workshop": workshop}, status=200)
+    papers, has_topics = _bidding_papers(request.user, workshop)
+    return render(
+        request,
+        "reviews/bids.html",
+        {"workshop": workshop, "papers": papers, "has_topics": has_topics},
+    )
+
+
+@login_required
+@require_POST
+def bid(request, slug, number):
+    submission, rights = paper_or_404(request, slug, number, "can_bid")
+    form = BidForm(request.POST, prefix=f"p{submission.pk}")
+    if not form.is_valid():
+        form = BidForm(request.POST)
+    if form.is_valid():
+        try:
+            set_bid(
+                reviewer=request.user,
+                submission=submission,
+                preference=form.cleaned_data["preference"],
+            )
+        except ReviewFlowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Bid on paper #{number} saved.")
+    else:
+        messages.error(request, "Choose one of the bids.")
+    return redirect(reverse("reviews:bids", args=[slug]) + f"#paper-{number}")
+
+
+def _visible_reviews(submission, rights, *, exclude_assignment=None):
+    """Submitted reviews of the paper; reviewer accounts are never loaded for reviewers."""
+    qs = (
+        Review.objects.filter(assignment__submission=submission, state=ReviewState.SUBMITTED)
+        .select_related("assignment")
+        .prefetch_related("scores__criterion")
+        .order_by("assignment__ordinal")
+    )
+    if rights.can_see_reviewer_names:
+        qs = qs.select_related("assignment__reviewer")
+    else:
+        qs = qs.defer("confidential_note")
+    if exclude_assignment:
+        qs = qs.exclude(assignment_id=exclude_assignment)
+    return list(qs)
+
+
+@login_required
+def paper(request, slug, number):
+    submission, rights = paper_or_404(request, slug, number, "can_view_paper")
+    own = None
+    if rights.assignment_id:
+        own = Review.objects.filter(assignment_id=rights.assignment_id).first()
+    others = _visible_reviews(submission, rights) if rights.can_see_reviews else []
+    authors = None
+    if rights.can_see_authors:
+        authors = list(submission.authors.order_by("order", "pk"))
+    return render(
+        request,
+        "reviews/paper.html",
+        {
+            "workshop": submission.workshop,
+            "paper": submission,
+            "rights": rights,
+            "topics": list(submission.topics.all()),
+            "own_review": own,
+            "others": others,
+            "authors": authors,
+            "has_pdf": submission.current_paper is not None,
+            "decline_form": DeclineForm()
+            if rights.assignment_id and not rights.has_submitted_review
+            else None,
+        },
+    )
+
+
+@login_required
+def paper_pdf(request, slug, number):
+    submission, rights = paper_or_404(request, slug, number, "can_view_paper")
+    file = submission.current_paper
+    if file is None:
+        raise Http404
+    data = anonymized_pdf_bytes(file)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="paper-{submission.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def review_edit(request, slug, number):
+    submission, rights = paper_or_404(request, slug, number, "can_view_paper")
+    if not rights.assignment_id:
+        raise Http404
+    assignment = Assignment.objects.get(pk=rights.assignment_id)
+    review = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+    criteria = ReviewCriterion.objects.filter(workshop=submission.workshop)
+    form = ReviewForm(request.POST or None, criteria=criteria, review=review)
+    if request.method == "POST":
+        if not rights.review_open:
+            messages.error(
+                request,
+                "The review deadline has passed."
+                if rights.can_review
+                else "Reviews cannot be written in the current phase.",
+            )
+            return render(
+                request,
+                "reviews/review_form.html",
+                {
+                    "workshop": submission.workshop,
+                    "paper": submission,
+                    "form": form,
+                    "rights": rights,
+                    "review": review,
+                    "assignment": assignment,
+                },
+                status=403,
+            )
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                review = save_review(
+                    assignment=assignment,
+                    user=request.user,
+                    data=form.review_input(),
+                    scores=form.scores(),
+                    submit=submit,
+                )
+            except ReviewFlowError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    "Review submitted." if review.is_submitted else "Draft saved.",
+                )
+                return redirect("reviews:paper", slug=slug, number=number)
+    return render(
+        request,
+        "reviews/review_form.html",
+        {
+            "workshop": submission.workshop,
+            "paper": submission,
+            "form": form,
+            "rights": rights,
+            "review": review,
+            "assignment": assignment,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def decline(request, slug, number):
+    submission, rights = paper_or_404(request, slug, number, "can_view_paper")
+    if not rights.assignment_id:
+        raise Http404
+    form = DeclineForm(request.POST)
+    form.is_valid()
+    try:
+        decline_assignment(
+            Assignment.objects.get(pk=rights.assignment_id),
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ReviewFlowError as exc:
+        messages.error(request, str(exc))
+        return redirect("reviews:paper", slug=slug, number=number)
+    messages.success(request, f"You declined paper #{number}; the chairs will be told.")
+    return redirect("reviews:workshop", slug=slug)
+
+
+@login_required
+def discussion(request, slug, number):
+    submission, rights = paper_or_404(request, slug, number, "can_read_discussion")
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if not rights.can_discuss:
+            raise Http404
+        if form.is_valid():
+            try:
+                post_comment(
+                    submission=submission, author=request.user, body=form.cleaned_data["body"]
+                )
+            except ReviewFlowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Message posted.")
+                return redirect("reviews:discussion", slug=slug, number=number)
+    labels = speaker_labels(submission)
+    comments = list(
+        Comment.objects.filter(submission=submission).only("id", "author_id", "body", "created_at")
+    )
+    for comment in comments:
+        comment.speaker = labels.get(comment.author_id, "Chair")
+        comment.is_mine = comment.author_id == request.user.pk
+    return render(
+        request,
+        "reviews/discussion.html",
+        {
+            "workshop": submission.workshop,
+            "paper": submission,
+            "rights": rights,
+            "comments": comments,
+            "form": form,
+        },
+    )
