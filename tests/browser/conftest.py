@@ -26,8 +26,10 @@ CHROMIUM_ARGS = [
 
 
 def _chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which(
-        "chromium-browser"
+    return (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
     )
 
 
@@ -45,6 +47,13 @@ def browser():
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded PDFs go to the test's own folder; the live server runs in this process."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -66,5 +75,18 @@ def login(page):
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign In").click()
         page.wait_for_load_state("domcontentloaded")
+        # The navigation shows the sign-out button only to a signed-in user.
+        page.get_by_role("button", name="Sign out").wait_for()
 
     return _login
+
+
+@pytest.fixture
+def logout(page):
+    """Sign out through the button of the navigation."""
+
+    def _logout():
+        page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+        page.get_by_role("link", name="Sign in").wait_for()
+
+    return _logout

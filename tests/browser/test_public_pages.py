@@ -12,6 +12,6 @@ def test_index_lists_a_published_workshop_and_links_to_its_page(page):
     page.get_by_role("link", name="Workshop on Browser Testing").click()
 
     page.wait_for_url(f"**/w/{workshop.slug}/")
-    assert page.get_by_role("heading", level=1).inner_text().startswith(
-        "Workshop on Browser Testing"
+    assert (
+        page.get_by_role("heading", level=1).inner_text().startswith("Workshop on Browser Testing")
     )

@@ -1,0 +1,106 @@
+"""Chairs in a real browser: extending a deadline through the edit page; staging and releasing a
+decision, which the author then reads with the anonymized review."""
+
+import datetime as dt
+
+import pytest
+
+from mail.models import OutgoingEmail
+from reviews.enums import Phase
+from tests import factories as base
+from tests.browser import flows
+from workshops.enums import DateKind
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def long_date(day: dt.date) -> str:
+    """A day as the public page writes it."""
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+def test_chair_extends_paper_deadline_and_public_page_strikes_the_original(page, login):
+    workshop = flows.open_call()
+    paper_date = workshop.dates.get(kind=DateKind.PAPER_SUBMISSION)
+    chair = base.UserFactory(full_name="Carla Chair")
+    base.MembershipFactory(workshop=workshop, user=chair, role="chair")
+    original_day = paper_date.original_at.astimezone(workshop.tzinfo).date()
+    extended_day = original_day + dt.timedelta(days=7)
+
+    login(chair.email, base.PASSWORD)
+    page.goto(workshop.get_absolute_url())
+    page.get_by_role("link", name="Manage this workshop").click()
+    flows.snap(page, "workshop-manage")
+    page.get_by_role("link", name="Edit workshop and call").click()
+    flows.snap(page, "workshop-edit")
+    dates = page.get_by_role("region", name="Important dates")
+    dates.get_by_role("group", name="Paper submission").get_by_label("Extended to").fill(
+        extended_day.isoformat()
+    )
+    page.get_by_role("button", name="Save everything").click()
+
+    assert f"{workshop.short_name} was saved." in page.locator(".messages").inner_text()
+    page.get_by_role("link", name="Public page").first.click()
+    flows.snap(page, "workshop-public-extended")
+    row = page.get_by_role("row", name="Paper submission deadline")
+    assert row.locator("del").inner_text().startswith(long_date(original_day))
+    # A bare date means the end of that day in the workshop's zone.
+    assert row.locator("strong").inner_text().startswith(f"{long_date(extended_day)}, 23:59")
+    assert row.get_by_text("Extended", exact=True).is_visible()
+    # Screen readers hear "Originally …, now …" instead of a silent strike-through.
+    assert "Originally" in row.inner_text()
+    assert "(extended)" in page.locator(".next-deadline").inner_text()
+    paper_date.refresh_from_db()
+    assert paper_date.extended_at > paper_date.original_at
+
+
+def test_chair_stages_and_releases_decision_and_author_reads_anonymized_review(page, login, logout):
+    scenario = flows.review_scenario(phase=Phase.DECISIONS)
+    flows.submitted_review(scenario, comments="Please add an ablation study.")
+    paper = scenario.paper
+
+    # The chair stages an outcome on the paper's page...
+    login(scenario.chair.email, base.PASSWORD)
+    page.goto("/review/")
+    page.get_by_role("link", name="Chair dashboard").click()
+    flows.snap(page, "chair-review-dashboard")
+    page.get_by_role("link", name=paper.title).click()
+    page.get_by_label("Outcome").select_option(label="Accept as talk")
+    page.get_by_label("Meta-review / comments to the authors").fill("A clear contribution.")
+    page.get_by_role("button", name="Stage decision").click()
+    assert "staged (not sent yet)" in page.locator(".messages").inner_text()
+    flows.snap(page, "chair-manage-paper")
+
+    # ...and releases it from the decisions page.
+    page.get_by_role("navigation", name="Chair").get_by_role("link", name="Decisions").click()
+    staged = page.get_by_role("table").first
+    assert "Accept as talk" in staged.get_by_role("row", name=f"#{paper.number}").inner_text()
+    flows.snap(page, "chair-decisions")
+    page.get_by_role("button", name="Release 1 decision and notify the authors").click()
+    assert "1 decision(s) released" in page.locator(".messages").inner_text()
+    released = page.get_by_role("table").nth(1)
+    assert "Accept as talk" in released.get_by_role("row", name=f"#{paper.number}").inner_text()
+    notices = OutgoingEmail.objects.filter(template_role="reviews.decision.accept_talk")
+    assert sorted(notices.values_list("recipient", flat=True)) == sorted(
+        [flows.AUTHOR_EMAIL, flows.COAUTHOR_EMAIL]
+    )
+    logout()
+
+    # The author sees the outcome on their submission, and the review as "Reviewer 1".
+    login(scenario.author.email, base.PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My submissions").click()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=paper.title))
+    assert row.get_by_role("cell").nth(4).inner_text() == "Accepted"
+    row.get_by_role("link", name=paper.title).click()
+    page.wait_for_url(f"**/submissions/{scenario.workshop.slug}/{paper.number}/")
+    flows.snap(page, "author-decision")
+    assert page.locator("main .badge", has_text="Accepted").first.is_visible()
+    decision = page.get_by_role("region", name="Decision")
+    assert decision.get_by_text("Accept as talk").is_visible()
+    assert decision.get_by_text("A clear contribution.").is_visible()
+    review = decision.get_by_role("article")
+    assert review.get_by_role("heading", name="Reviewer 1").is_visible()
+    assert "Please add an ablation study." in review.inner_text()
+    text = page.locator("main").inner_text()
+    for secret in (flows.REVIEWER_NAME, flows.REVIEWER_EMAIL, flows.CONFIDENTIAL_NOTE):
+        assert secret not in text
