@@ -217,31 +217,15 @@ def check_supplement(upload, *, max_mb: int) -> CheckedFile:
 
 
 def page_limit_error(pages: int, submission_type) -> str | None:
-    """The author-facing message when ``pages`` exceed the type's limit, else None."""
+    """The author-facing message when ``pages`` exceed the type's limit, else None:
+    "Your PDF has 12 pages; Full paper allows up to 8 pages, excluding references (at most
+    10 pages in the PDF)." The limit reads as on the call page (``limit_description``)."""
     if submission_type is None or pages <= submission_type.max_pdf_pages:
         return None
-    return f"Your PDF has {pages} pages; {page_limit_text(submission_type)}."
-
-
-def page_limit_text(submission_type) -> str:
-    extra = submission_type.extra_pages_allowance
-    text = f"{submission_type.name} allows {submission_type.page_limit}"
-    if extra:
-        what = (
-            " and ".join(
-                w
-                for w, on in (
-                    ("references", submission_type.references_excluded),
-                    ("appendices", submission_type.appendices_excluded),
-                )
-                if on
-            )
-            or "extra material"
-        )
-        text += f" + {extra} page{'s' if extra != 1 else ''} of {what}"
-    else:
-        text += f" page{'s' if submission_type.page_limit != 1 else ''}"
-    return text
+    return (
+        f"Your PDF has {pages} pages; "
+        f"{submission_type.name} allows {submission_type.limit_description}."
+    )
 
 
 def _needles(authors) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 
+from submissions.emails import format_in_zone
 from submissions.models import Authorship, Submission
 from workshops.enums import MemberRole
 from workshops.roles import has_role
@@ -102,7 +103,7 @@ def _notify_assigned(assignment: Assignment) -> None:
             "reviewer": assignment.reviewer,
             "paper_number": submission.number,
             "paper_title": submission.title,
-            "due_at": due_date(assignment, workshop),
+            "due_text": format_in_zone(due_date(assignment, workshop), workshop),
             "url": site_url(url),
         },
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count
 from django.utils import timezone
 
+from submissions.enums import SubmissionState
 from workshops.enums import MemberRole
 from workshops.models import Membership, ReviewCriterion
 
@@ -31,6 +32,10 @@ class PaperRow:
     decision: str = ""
     decision_label: str = ""
     released: bool = False
+
+    def get_state_display(self) -> str:
+        """The human label ("Submitted"), like ``Submission.get_state_display``."""
+        return SubmissionState(self.state).label
 
     @property
     def missing(self) -> int:

@@ -7,6 +7,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from submissions.emails import format_in_zone
+
 from ..enums import ReviewState
 from ..models import Assignment, ReviewSettings
 from ..permissions import REVIEWABLE_STATES, due_date
@@ -47,8 +49,7 @@ def _remind(assignment, *, kind: str, due, key: str):
             "reviewer": assignment.reviewer,
             "paper_number": submission.number,
             "paper_title": submission.title,
-            "due_at": due,
-            "due_local": due.astimezone(workshop.tzinfo) if due else None,
+            "due_text": format_in_zone(due, workshop),
             "late": late,
             "url": site_url(
                 reverse("reviews:review_edit", args=[workshop.slug, submission.number])

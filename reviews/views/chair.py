@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.forms import modelformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -232,7 +233,10 @@ def manage_paper(request, slug, number):
         try:
             if action == "assign":
                 form = AssignForm(request.POST, reviewers=_reviewers(workshop))
-                if not form.is_valid():
+                # Due dates are typed in the workshop's zone, like every date of the call.
+                with timezone.override(workshop.tzinfo):
+                    valid = form.is_valid()
+                if not valid:
                     raise ReviewFlowError("Choose a reviewer.")
                 reviewer = User.objects.get(pk=form.cleaned_data["reviewer"])
                 assign(
@@ -253,7 +257,9 @@ def manage_paper(request, slug, number):
                     Assignment, pk=request.POST.get("assignment"), submission=submission
                 )
                 form = DueForm(request.POST)
-                if not form.is_valid():
+                with timezone.override(workshop.tzinfo):
+                    valid = form.is_valid()
+                if not valid:
                     raise ReviewFlowError("Give a valid due date.")
                 set_due(assignment, form.cleaned_data["due_at"], by=request.user)
                 messages.success(request, f"Due date of {assignment.label} changed.")

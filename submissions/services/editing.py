@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.template.defaultfilters import pluralize
 
 from ..enums import ActivityAction, FileKind, SubmissionState
 from . import deadlines
@@ -262,7 +263,10 @@ def save_submission(
                     submission,
                     ActivityAction.FILE_UPLOADED,
                     by=by,
-                    message=f"Paper PDF version {record.version} ({record.pages} pages)",
+                    message=(
+                        f"Paper PDF version {record.version} "
+                        f"({record.pages} page{pluralize(record.pages)})"
+                    ),
                 )
             if supplement is not None:
                 record = _store_file(

@@ -191,7 +191,7 @@ def _submission_form(request, workshop, submission):
         "deadline": deadline,
         "deadline_local": deadlines.in_workshop_zone(deadline, workshop),
         "paper_deadline": deadlines.paper_deadline(workshop),
-        "submission_types": [(t, pdf.page_limit_text(t)) for t in workshop.submission_types.all()],
+        "submission_types": workshop.submission_types.all(),
         "current_paper": submission.current_paper if submission is not None else None,
         "current_supplement": submission.current_supplement if submission is not None else None,
     }
@@ -263,9 +263,6 @@ def detail(request, slug, number):
         if insider
         else [f for f in [paper] if f],
         "paper": paper,
-        "page_limit": pdf.page_limit_text(submission.submission_type)
-        if submission.submission_type_id
-        else "",
         "activities": submission.activities.select_related("actor").order_by("-created_at", "-pk")
         if insider
         else [],

@@ -127,7 +127,7 @@ class SubmissionType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.page_limit} pages)"
+        return f"{self.name} ({self.page_limit} page{'s' if self.page_limit != 1 else ''})"
 
     @property
     def max_pdf_pages(self) -> int:
@@ -136,6 +136,8 @@ class SubmissionType(models.Model):
 
     @property
     def limit_description(self) -> str:
+        """ "up to 8 pages, excluding references (at most 10 pages in the PDF)": the one wording
+        of the limit, on the call page, the submission form and the page-limit error."""
         excluded = [
             label
             for label, flag in (
@@ -147,6 +149,8 @@ class SubmissionType(models.Model):
         text = f"up to {self.page_limit} page{'s' if self.page_limit != 1 else ''}"
         if excluded:
             text += f", excluding {' and '.join(excluded)}"
+        if self.extra_pages_allowance:
+            text += f" (at most {self.max_pdf_pages} pages in the PDF)"
         return text
 
 

@@ -35,6 +35,14 @@ def iso_utc(value: dt.datetime | None) -> str:
 
 
 @register.filter
+def datetime_local(value: dt.datetime | None, workshop) -> str:
+    """The value of an ``<input type="datetime-local">``, on the workshop's wall clock."""
+    if value is None:
+        return ""
+    return timezone.localtime(value, workshop.tzinfo).strftime("%Y-%m-%dT%H:%M")
+
+
+@register.filter
 def time_left(value: dt.datetime | None) -> str:
     """The remaining time as text ("12 days left"); site.js keeps it ticking."""
     return services.time_left(value) if value else ""
