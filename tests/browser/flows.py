@@ -186,6 +186,27 @@ _ORPHAN_LABELS_JS = """
 """
 
 
+# Visible text inputs too narrow to show their whole placeholder (e.g. "YYYY-MM-DD HH:MM").
+_CLIPPED_PLACEHOLDERS_JS = """
+() => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  return Array.from(document.querySelectorAll('input[placeholder]'))
+    .filter(el => el.offsetParent !== null)
+    .filter(el => {
+      const cs = getComputedStyle(el);
+      ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      return ctx.measureText(el.placeholder).width > room;
+    })
+    .map(el => el.name || el.id);
+}
+"""
+
+
+def clipped_placeholders(page) -> list[str]:
+    return page.evaluate(_CLIPPED_PLACEHOLDERS_JS)
+
+
 def unlabeled_controls(page) -> list[str]:
     return page.evaluate(_UNLABELED_JS)
 

@@ -178,11 +178,6 @@ def test_submission_form_fields_are_found_by_their_labels_and_reached_by_keyboar
     assert reached[-1] == "action"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the authors' Position inputs (authors-N-ORDER) have no label: "
-    "templates/submissions/form.html renders {{ f.ORDER }} without one",
-)
 def test_submission_form_every_visible_control_has_an_accessible_name(page, login, author):
     workshop = flows.open_call()
     login(author.email, base.PASSWORD)

@@ -104,3 +104,18 @@ def test_chair_stages_and_releases_decision_and_author_reads_anonymized_review(p
     text = page.locator("main").inner_text()
     for secret in (flows.REVIEWER_NAME, flows.REVIEWER_EMAIL, flows.CONFIDENTIAL_NOTE):
         assert secret not in text
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_workshop_edit_date_inputs_show_their_whole_placeholder(page, login, width):
+    workshop = flows.open_call()
+    chair = base.UserFactory(full_name="Carla Chair")
+    base.MembershipFactory(workshop=workshop, user=chair, role="chair")
+    page.set_viewport_size({"width": width, "height": 900})
+
+    login(chair.email, base.PASSWORD)
+    page.goto(f"/w/{workshop.slug}/manage/edit/")
+
+    dates = page.get_by_role("region", name="Important dates")
+    assert dates.get_by_label("Date").first.get_attribute("placeholder")
+    assert flows.clipped_placeholders(page) == []

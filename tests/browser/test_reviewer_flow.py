@@ -70,11 +70,6 @@ def test_reviewer_reviews_assigned_paper_without_seeing_authors(page, login):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the review form's radio groups (criteria, recommendation, confidence) have a "
-    '<label for=""> and no fieldset/legend: templates/includes/form_fields.html',
-)
 def test_review_form_questions_are_named_groups(page, login):
     scenario = flows.review_scenario()
     login(scenario.reviewer.email, base.PASSWORD)
@@ -88,3 +83,20 @@ def test_review_form_questions_are_named_groups(page, login):
             == 1
         ), question
     assert flows.orphan_labels(page) == []
+
+
+def test_review_form_options_read_as_answers_of_their_criterion(page, login):
+    scenario = flows.review_scenario()
+    novelty = scenario.criteria[0]
+    novelty.description = "Is the idea new?"
+    novelty.save()
+    login(scenario.reviewer.email, base.PASSWORD)
+    page.goto(f"/review/paper/{scenario.workshop.slug}/1/review/")
+
+    group = page.get_by_role("group", name="Novelty Is the idea new?")
+    option = group.get_by_role("radio", name="4 — Very good")
+    weight = "el => getComputedStyle(el).fontWeight"
+
+    assert option.count() == 1
+    assert group.locator("legend .question").evaluate(weight) == "600"
+    assert option.evaluate(f"el => ({weight})(el.labels[0])") == "400"

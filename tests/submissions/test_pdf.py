@@ -146,8 +146,22 @@ def test_check_supplement_pdf_accepted():
 def test_page_limit_message_names_pages_and_allowance(paper_type):
     assert pdf.page_limit_error(10, paper_type) is None
     assert pdf.page_limit_error(11, paper_type) == (
-        "Your PDF has 11 pages; Full paper allows 8 + 2 pages of references."
+        "Your PDF has 11 pages; Full paper allows up to 8 pages, excluding references "
+        "(at most 10 pages in the PDF)."
     )
+
+
+def test_page_limit_message_names_the_type_once(paper_type):
+    message = pdf.page_limit_error(11, paper_type)
+    assert message.count("Full paper") == 1
+    assert paper_type.limit_description in message
+
+
+def test_limit_description_singular_page_and_no_allowance(paper_type):
+    paper_type.page_limit, paper_type.extra_pages_allowance = 1, 0
+    paper_type.references_excluded = paper_type.appendices_excluded = False
+    assert paper_type.limit_description == "up to 1 page"
+    assert str(paper_type) == "Full paper (1 page)"
 
 
 def test_minimal_pdf_bytes_is_valid():

@@ -72,6 +72,23 @@ def test_create_form_prefills_contact_author(author_client, call):
     assert 'name="form_token"' in content
 
 
+@pytest.mark.django_db
+def test_create_form_labels_each_author_position(author_client, call):
+    content = author_client.get(create_url(call)).content.decode()
+    assert (
+        '<label class="visually-hidden" for="id_authors-0-ORDER">Position of author 1</label>'
+        in content
+    )
+    assert 'for="id_authors-1-ORDER">Position of author 2</label>' in content
+
+
+@pytest.mark.django_db
+def test_create_form_states_each_type_limit_once(author_client, call):
+    content = author_client.get(create_url(call)).content.decode()
+    assert "<li>Full paper: up to 8 pages" in content
+    assert "Full paper: Full paper" not in content
+
+
 # --- Drafts and submitting ---------------------------------------------------------------------
 
 
@@ -276,6 +293,19 @@ def test_new_pdf_is_a_new_version_old_kept(post, make_submission, call, media_ro
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("pages", "text"), [(1, "(1 page)"), (3, "(3 pages)")])
+def test_upload_history_counts_pages_in_words(post, call, author_client, pages, text):
+    post(create_url(call), form_data(call, pdf=make_pdf(pages)))
+    submission = Submission.objects.get()
+
+    messages = list(submission.activities.values_list("message", flat=True))
+    detail = author_client.get(submission.get_absolute_url()).content.decode()
+
+    assert f"Paper PDF version 1 {text}" in messages
+    assert f"Paper PDF version 1 {text}" in detail
+
+
+@pytest.mark.django_db
 def test_upload_path_components_reduced_to_base_name(post, call, pdf_bytes):
     post(create_url(call), form_data(call, pdf=pdf_bytes, pdf_name="../../etc/passwd.pdf"))
     record = SubmissionFile.objects.get()
@@ -316,7 +346,7 @@ BAD_FILES = {
     "empty": (b"", "empty"),
     "truncated": (truncated_pdf(), "damaged or incomplete"),
     "encrypted": (encrypted_pdf(), "encrypted"),
-    "too many pages": (make_pdf(11), "Your PDF has 11 pages; Full paper allows 8 + 2"),
+    "too many pages": (make_pdf(11), "Your PDF has 11 pages; Full paper allows up to 8 pages"),
 }
 
 
@@ -546,6 +576,31 @@ def test_withdraw_after_deadline_allowed(post, make_submission, frozen_now, dead
     post(reverse("submissions:withdraw", args=[submission.workshop.slug, submission.number]), {})
     submission.refresh_from_db()
     assert submission.state == SubmissionState.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_accepted_paper_withdrawal_is_worded_and_explained(author_client, make_submission):
+    submission = make_submission(state=SubmissionState.ACCEPTED)
+    url = reverse("submissions:withdraw", args=[submission.workshop.slug, submission.number])
+
+    detail = author_client.get(submission.get_absolute_url()).content.decode()
+    confirm = author_client.get(url).content.decode()
+
+    assert f'href="{url}">Withdraw accepted paper…</a>' in detail
+    assert "Withdraw accepted paper #" in confirm
+    assert "gives up its acceptance" in confirm
+    assert "will not appear in the programme or the proceedings" in confirm
+    assert "Withdraw the accepted paper</button>" in confirm
+
+
+@pytest.mark.django_db
+def test_submitted_paper_withdrawal_keeps_the_plain_wording(author_client, make_submission):
+    submission = make_submission()
+
+    detail = author_client.get(submission.get_absolute_url()).content.decode()
+
+    assert ">Withdraw</a>" in detail
+    assert "accepted paper" not in detail
 
 
 # --- Co-authors get access -------------------------------------------------------------------

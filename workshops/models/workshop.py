@@ -159,6 +159,12 @@ class Workshop(models.Model):
         deadline = self.creation_deadline
         return bool(self.is_published and deadline and (now or timezone.now()) <= deadline)
 
+    def accepts_completions(self, now=None) -> bool:
+        """Registered submissions may still be completed (PDF, details): until the paper deadline,
+        which can be later than ``creation_deadline``."""
+        deadline = self.submission_deadline
+        return bool(self.is_published and deadline and (now or timezone.now()) <= deadline)
+
     def next_deadline(self, now=None):
         """The first date still ahead (a deadline or the workshop itself), or None."""
         now = now or timezone.now()

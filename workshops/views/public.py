@@ -84,7 +84,9 @@ def detail(request, slug):
     workshop = _visible_workshop(request, slug, Workshop.objects.with_call_data())
     context = call_context(workshop)
     context["can_manage"] = request.user.has_perm("workshops.change_workshop", workshop)
-    context["accepting_submissions"] = workshop.accepts_new_submissions()
+    now = timezone.now()
+    context["accepting_submissions"] = workshop.accepts_new_submissions(now)
+    context["completing_submissions"] = workshop.accepts_completions(now)
     return render(request, "workshops/detail.html", context)
 
 
