@@ -15,3 +15,9 @@ def send_email(self, email_id: int) -> None:
             services.mark_failed(email_id, f"gave up after {MAX_RETRIES} retries: {exc}")
             return
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+
+
+@shared_task(name="mail.requeue_stuck")
+def requeue_stuck() -> int:
+    """Periodic safety net for rows whose delivery task never ran."""
+    return services.requeue_stuck()

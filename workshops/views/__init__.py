@@ -2,7 +2,7 @@
 
 from .manage import WorkshopCreateView, WorkshopDashboardView, WorkshopEditView
 from .mixins import WorkshopPermissionMixin, get_workshop_or_refuse, workshop_permission_required
-from .public import calendar, detail, index
+from .public import calendar, detail, index, person_photo
 
 __all__ = [
     "WorkshopCreateView",
@@ -13,5 +13,6 @@ __all__ = [
     "detail",
     "get_workshop_or_refuse",
     "index",
+    "person_photo",
     "workshop_permission_required",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -101,4 +102,24 @@ def calendar(request, slug):
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{workshop.slug}.ics"'
+    return response
+
+
+@require_safe
+def person_photo(request, slug, pk):
+    """An organizer's or speaker's photo, public like the workshop page that shows it.
+
+    Uploaded files are never served straight from the media folder: submissions live there too,
+    and every file goes through a view that checks who may read it.
+    """
+    workshop = _visible_workshop(request, slug, Workshop.objects.all())
+    person = workshop.people.filter(pk=pk).exclude(photo="").first()
+    if person is None:
+        raise Http404("No such photo.")
+    content_type = mimetypes.guess_type(person.photo.name)[0] or "application/octet-stream"
+    if not content_type.startswith("image/"):
+        raise Http404("No such photo.")
+    response = FileResponse(person.photo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,0 +1,32 @@
+"""E-mail backends that fail the way real SMTP servers do, for the outbox tests."""
+
+import smtplib
+
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+
+
+class DisconnectingBackend(BaseEmailBackend):
+    """The server hangs up: a transient failure worth retrying."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class RefusingBackend(BaseEmailBackend):
+    """The server refuses the recipient: retrying cannot help."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"No such user")})
+
+
+class FlakyBackend(LocmemBackend):
+    """Hangs up on the first message it is given, then delivers like the in-memory backend."""
+
+    failures_left = 1
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures_left > 0:
+            FlakyBackend.failures_left -= 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
