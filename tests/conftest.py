@@ -6,15 +6,21 @@ from tests import factories
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to the test's own folder (the packages that store files use it on
+    every test)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def workshop(db):
     return factories.WorkshopFactory()
 
 
 @pytest.fixture
 def chair(db, workshop):
-    user = factories.UserFactory(full_name="Carla Chair")
-    factories.MembershipFactory(workshop=workshop, user=user, role="chair")
-    return user
+    return factories.member(workshop, "chair", full_name="Carla Chair")
 
 
 @pytest.fixture
@@ -24,6 +30,4 @@ def author_user(db):
 
 @pytest.fixture
 def reviewer_user(db, workshop):
-    user = factories.UserFactory(full_name="Rita Reviewer")
-    factories.MembershipFactory(workshop=workshop, user=user, role="reviewer")
-    return user
+    return factories.member(workshop, "reviewer", full_name="Rita Reviewer")

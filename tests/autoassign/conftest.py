@@ -9,8 +9,6 @@ from django.utils import timezone
 from tests import factories
 from workshops.enums import DateKind
 
-from .factories import BidFactory, ConflictFactory, SubmissionFactory
-
 
 @dataclass
 class Venue:
@@ -34,11 +32,18 @@ def make_venue(*, n_papers=6, n_reviewers=5, chair=None, workshop=None) -> Venue
     venue = Venue(workshop=workshop, chair=chair)
     author = factories.UserFactory(full_name="Ada Author")
     for i in range(n_papers):
-        venue.papers.append(SubmissionFactory(workshop=workshop, number=i + 1, created_by=author))
+        paper = factories.SubmissionFactory(
+            workshop=workshop,
+            number=i + 1,
+            title=f"Paper {i + 1}",
+            abstract="We study robust machine learning.",
+            created_by=author,
+            submitted=True,
+        )
+        venue.papers.append(paper)
     for i in range(n_reviewers):
-        user = factories.UserFactory(full_name=f"Reviewer {chr(65 + i)}")
-        factories.MembershipFactory(workshop=workshop, user=user, role="reviewer")
-        venue.reviewers.append(user)
+        reviewer = factories.member(workshop, "reviewer", full_name=f"Reviewer {chr(65 + i)}")
+        venue.reviewers.append(reviewer)
     return venue
 
 
@@ -48,8 +53,8 @@ def venue(db):
     C bids "conflict" on paper 2."""
     v = make_venue()
     a, b, c = v.reviewers[:3]
-    BidFactory(submission=v.papers[0], reviewer=a, preference="eager")
-    ConflictFactory(submission=v.papers[0], user=b, source="chair")
-    BidFactory(submission=v.papers[1], reviewer=c, preference="conflict")
+    factories.BidFactory(submission=v.papers[0], reviewer=a, preference="eager")
+    factories.ConflictFactory(submission=v.papers[0], user=b, source="chair")
+    factories.BidFactory(submission=v.papers[1], reviewer=c, preference="conflict")
     v.conflicts = [(v.papers[0], b), (v.papers[1], c)]
     return v

@@ -14,8 +14,12 @@ from reviews.services.auto_assign import (
     remove_pair,
 )
 from submissions.enums import SubmissionState
-
-from .factories import AssignmentFactory
+from tests.factories import (
+    AssignmentFactory,
+    AuthorshipFactory,
+    ReviewerProfileFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -197,8 +201,6 @@ def test_reassignment_after_unassign_is_notified_again(venue):
 
 
 def test_profile_limits_override_the_defaults(venue):
-    from .factories import ReviewerProfileFactory
-
     busy = venue.reviewers[3]
     ReviewerProfileFactory(workshop=venue.workshop, user=busy, max_papers=1)
 
@@ -220,10 +222,6 @@ def test_reviewer_at_max_gets_no_new_paper(venue):
 
 
 def test_topic_and_text_signals_explain_the_score(venue):
-    from tests.factories import TopicFactory
-
-    from .factories import ReviewerProfileFactory
-
     topic = TopicFactory(workshop=venue.workshop, name="Backdoor attacks")
     paper = venue.papers[5]
     paper.topics.add(topic)
@@ -248,8 +246,6 @@ def test_topic_and_text_signals_explain_the_score(venue):
 
 
 def test_author_on_the_committee_is_never_proposed(venue):
-    from .factories import AuthorshipFactory
-
     reviewer = venue.reviewers[0]
     AuthorshipFactory(submission=venue.papers[2], email=reviewer.email.upper())
 

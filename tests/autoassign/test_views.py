@@ -201,8 +201,7 @@ def test_role_matrix(client, venue, done_run, role):
         client.force_login(venue.reviewers[0])
     elif role == "other_chair":
         other = factories.WorkshopFactory()
-        user = factories.UserFactory()
-        factories.MembershipFactory(workshop=other, user=user, role="chair")
+        user = factories.member(other, "chair")
         client.force_login(user)
     elif role == "chair":
         client.force_login(venue.chair)

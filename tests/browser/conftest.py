@@ -50,10 +50,8 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
+def _media(media_root):
     """Uploaded PDFs go to the test's own folder; the live server runs in this process."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -14,13 +14,16 @@ from pathlib import Path
 from django.utils import timezone
 
 from reviews.enums import Phase
-from reviews.models import ReviewSettings
 from tests import factories as base
-from tests.reviews import factories as rf
-from tests.submissions.pdfs import make_pdf
-
-__all__ = ["make_pdf"]
-
+from tests.scenarios import (
+    COMMITTEE_AFFILIATION,
+    REVIEWER_EMAIL,
+    REVIEWER_NAME,
+    paper_under_review,
+    set_phase,
+    the_authors,
+    workshop_in_review,
+)
 
 # --- Arrange -----------------------------------------------------------------------------------
 
@@ -41,33 +44,6 @@ def open_call(**kwargs):
     return workshop
 
 
-def set_phase(workshop, phase: str) -> None:
-    settings, _ = ReviewSettings.objects.get_or_create(workshop=workshop)
-    settings.phase = phase
-    settings.save()
-
-
-# Strings a reviewer must never see: who wrote the paper.
-AUTHOR_NAME = "Ada Lovelace-Author"
-AUTHOR_EMAIL = "ada@anon-institute.edu"
-AUTHOR_AFFILIATION = "Anon Institute of Secrets"
-COAUTHOR_NAME = "Bob Coauthor-Smith"
-COAUTHOR_EMAIL = "bob@coauthor-lab.org"
-COAUTHOR_AFFILIATION = "Coauthor Lab"
-AUTHOR_SECRETS = [
-    AUTHOR_NAME,
-    AUTHOR_EMAIL,
-    AUTHOR_AFFILIATION,
-    COAUTHOR_NAME,
-    COAUTHOR_EMAIL,
-    COAUTHOR_AFFILIATION,
-]
-# Strings an author must never see: who reviewed the paper, and what they told the chairs only.
-REVIEWER_NAME = "Rita Reviewer-Jones"
-REVIEWER_EMAIL = "rita@reviewers.example"
-CONFIDENTIAL_NOTE = "Secret note for the chairs."
-
-
 @dataclass
 class ReviewScenario:
     workshop: object
@@ -83,52 +59,19 @@ def review_scenario(phase: str = Phase.REVIEWING) -> ReviewScenario:
     """A double-blind workshop in review: one submitted paper with two authors, a chair, and a
     reviewer assigned to the paper; two criteria (the second with its own scale)."""
     now = timezone.now()
-    workshop = base.WorkshopFactory(name="Workshop on Robust Learning", acronym="WRL")
-    base.ImportantDateFactory(
-        workshop=workshop, kind="paper_submission", original_at=now - dt.timedelta(days=20)
-    )
-    base.ImportantDateFactory(
-        workshop=workshop, kind="reviews_due", original_at=now + dt.timedelta(days=10)
-    )
+    workshop, criteria = workshop_in_review(now)
     topic = base.TopicFactory(workshop=workshop, name="Adversarial examples")
-    criteria = [
-        base.ReviewCriterionFactory(workshop=workshop, name="Novelty", order=1),
-        base.ReviewCriterionFactory(
-            workshop=workshop, name="Soundness", order=2, scale=["Weak", "OK", "Strong"]
-        ),
-    ]
-    chair = base.UserFactory(full_name="Carla Chair", email="carla@chairs.example")
-    base.MembershipFactory(workshop=workshop, user=chair, role="chair")
-    reviewer = base.UserFactory(
-        full_name=REVIEWER_NAME, email=REVIEWER_EMAIL, affiliation="Committee University"
+    chair = base.member(workshop, "chair", full_name="Carla Chair", email="carla@chairs.example")
+    reviewer = base.member(
+        workshop,
+        "reviewer",
+        full_name=REVIEWER_NAME,
+        email=REVIEWER_EMAIL,
+        affiliation=COMMITTEE_AFFILIATION,
     )
-    base.MembershipFactory(workshop=workshop, user=reviewer, role="reviewer")
-    author = base.UserFactory(
-        full_name=AUTHOR_NAME, email=AUTHOR_EMAIL, affiliation=AUTHOR_AFFILIATION
-    )
-    coauthor = base.UserFactory(
-        full_name=COAUTHOR_NAME, email=COAUTHOR_EMAIL, affiliation=COAUTHOR_AFFILIATION
-    )
-    paper = rf.SubmissionFactory(
-        workshop=workshop,
-        number=1,
-        title="Robust training under label noise",
-        abstract="We propose a robust method.",
-        created_by=author,
-    )
-    paper.topics.set([topic])
-    for order, user in enumerate([author, coauthor]):
-        rf.AuthorshipFactory(
-            submission=paper,
-            user=user,
-            name=user.full_name,
-            email=user.email,
-            affiliation=user.affiliation,
-            is_contact=order == 0,
-            order=order,
-        )
-    rf.pdf_file(paper)
-    assignment = rf.AssignmentFactory(
+    author, coauthor = the_authors()
+    paper = paper_under_review(workshop, topic, [author, coauthor])
+    assignment = base.AssignmentFactory(
         submission=paper, reviewer=reviewer, ordinal=1, due_at=now + dt.timedelta(days=10)
     )
     set_phase(workshop, phase)
@@ -141,15 +84,6 @@ def review_scenario(phase: str = Phase.REVIEWING) -> ReviewScenario:
         assignment=assignment,
         criteria=criteria,
     )
-
-
-def submitted_review(scenario: ReviewScenario, **kwargs):
-    review = rf.ReviewFactory(
-        assignment=scenario.assignment, confidential_note=CONFIDENTIAL_NOTE, **kwargs
-    )
-    for criterion in scenario.criteria:
-        rf.ReviewScoreFactory(review=review, criterion=criterion, value=2)
-    return review
 
 
 # --- Read the page -----------------------------------------------------------------------------

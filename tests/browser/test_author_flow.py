@@ -8,7 +8,7 @@ from submissions.enums import SubmissionState
 from submissions.models import Submission
 from tests import factories as base
 from tests.browser import flows
-from tests.submissions import factories as sf
+from tests.pdfs import make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ def fill_submission_form(page, workshop, *, title: str) -> None:
     page.get_by_label("E-mail of author 2").fill("charles@engine.example")
     page.get_by_label("Affiliation of author 2").fill("Difference Engine Ltd")
     page.get_by_label("Paper (PDF)").set_input_files(
-        files=[{"name": "paper.pdf", "mimeType": PDF, "buffer": flows.make_pdf(1)}]
+        files=[{"name": "paper.pdf", "mimeType": PDF, "buffer": make_pdf(1)}]
     )
     page.get_by_label("I have read the code of conduct").check()
     page.get_by_label("This paper is not under review elsewhere").check()
@@ -87,14 +87,14 @@ def test_author_submits_from_the_call_page_and_sees_confirmation(page, login, au
 
 def test_author_uploads_renamed_text_file_sees_error_and_draft_is_intact(page, login, author):
     workshop = flows.open_call()
-    draft = sf.SubmissionFactory(
+    draft = base.SubmissionFactory(
         workshop=workshop,
         number=1,
         title="My careful draft",
         created_by=author,
         state=SubmissionState.DRAFT,
     )
-    sf.AuthorshipFactory(
+    base.AuthorshipFactory(
         submission=draft,
         user=author,
         name=author.full_name,
@@ -102,7 +102,7 @@ def test_author_uploads_renamed_text_file_sees_error_and_draft_is_intact(page, l
         is_contact=True,
         order=0,
     )
-    sf.SubmissionFileFactory(submission=draft, version=1, pages=1)
+    base.SubmissionFileFactory(submission=draft, version=1, pages=1)
 
     login(author.email, base.PASSWORD)
     page.goto("/submissions/")

@@ -8,6 +8,7 @@ import pytest
 from mail.models import OutgoingEmail
 from reviews.enums import Phase
 from tests import factories as base
+from tests import scenarios
 from tests.browser import flows
 from workshops.enums import DateKind
 
@@ -22,8 +23,7 @@ def long_date(day: dt.date) -> str:
 def test_chair_extends_paper_deadline_and_public_page_strikes_the_original(page, login):
     workshop = flows.open_call()
     paper_date = workshop.dates.get(kind=DateKind.PAPER_SUBMISSION)
-    chair = base.UserFactory(full_name="Carla Chair")
-    base.MembershipFactory(workshop=workshop, user=chair, role="chair")
+    chair = base.member(workshop, "chair", full_name="Carla Chair")
     original_day = paper_date.original_at.astimezone(workshop.tzinfo).date()
     extended_day = original_day + dt.timedelta(days=7)
 
@@ -56,7 +56,9 @@ def test_chair_extends_paper_deadline_and_public_page_strikes_the_original(page,
 
 def test_chair_stages_and_releases_decision_and_author_reads_anonymized_review(page, login, logout):
     scenario = flows.review_scenario(phase=Phase.DECISIONS)
-    flows.submitted_review(scenario, comments="Please add an ablation study.")
+    scenarios.submit_review(
+        scenario.assignment, scenario.criteria, comments="Please add an ablation study."
+    )
     paper = scenario.paper
 
     # The chair stages an outcome on the paper's page...
@@ -82,7 +84,7 @@ def test_chair_stages_and_releases_decision_and_author_reads_anonymized_review(p
     assert "Accept as talk" in released.get_by_role("row", name=f"#{paper.number}").inner_text()
     notices = OutgoingEmail.objects.filter(template_role="reviews.decision.accept_talk")
     assert sorted(notices.values_list("recipient", flat=True)) == sorted(
-        [flows.AUTHOR_EMAIL, flows.COAUTHOR_EMAIL]
+        [scenarios.AUTHOR_EMAIL, scenarios.COAUTHOR_EMAIL]
     )
     logout()
 
@@ -102,15 +104,14 @@ def test_chair_stages_and_releases_decision_and_author_reads_anonymized_review(p
     assert review.get_by_role("heading", name="Reviewer 1").is_visible()
     assert "Please add an ablation study." in review.inner_text()
     text = page.locator("main").inner_text()
-    for secret in (flows.REVIEWER_NAME, flows.REVIEWER_EMAIL, flows.CONFIDENTIAL_NOTE):
+    for secret in (scenarios.REVIEWER_NAME, scenarios.REVIEWER_EMAIL, scenarios.CONFIDENTIAL_NOTE):
         assert secret not in text
 
 
 @pytest.mark.parametrize("width", [1280, 800])
 def test_workshop_edit_date_inputs_show_their_whole_placeholder(page, login, width):
     workshop = flows.open_call()
-    chair = base.UserFactory(full_name="Carla Chair")
-    base.MembershipFactory(workshop=workshop, user=chair, role="chair")
+    chair = base.member(workshop, "chair", full_name="Carla Chair")
     page.set_viewport_size({"width": width, "height": 900})
 
     login(chair.email, base.PASSWORD)

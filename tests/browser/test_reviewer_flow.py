@@ -6,6 +6,7 @@ import pytest
 from reviews.enums import ReviewState
 from reviews.models import Review
 from tests import factories as base
+from tests import scenarios
 from tests.browser import flows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +31,7 @@ def test_reviewer_reviews_assigned_paper_without_seeing_authors(page, login):
     assert page.get_by_text("You are Reviewer 1").is_visible()
     assert page.get_by_role("link", name="Download the paper (PDF)").is_visible()
     text = page.content()
-    for secret in flows.AUTHOR_SECRETS:
+    for secret in scenarios.AUTHOR_SECRETS:
         assert secret not in text
 
     # The form asks one question per criterion of the workshop, with its own scale.

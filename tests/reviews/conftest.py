@@ -7,21 +7,16 @@ import pytest
 from django.utils import timezone
 
 from reviews.enums import ConflictSource, Phase
-from reviews.models import ReviewSettings
 from tests import factories as base
-from tests.reviews import factories as f
-
-# Strings that must never reach a reviewer: the authors' names, addresses and affiliations.
-AUTHOR_SECRETS = [
-    "Ada Lovelace-Author",
-    "ada@anon-institute.edu",
-    "Anon Institute of Secrets",
-    "Bob Coauthor-Smith",
-    "bob@coauthor-lab.org",
-    "Coauthor Lab",
-]
-# Strings that must never reach an author: the reviewers' names and addresses.
-REVIEWER_SECRETS = ["Rita Reviewer-Jones", "rita@reviewers.example", "Secret note for the chairs"]
+from tests.scenarios import (
+    COMMITTEE_AFFILIATION,
+    REVIEWER_EMAIL,
+    REVIEWER_NAME,
+    paper_under_review,
+    set_phase,
+    the_authors,
+    workshop_in_review,
+)
 
 
 @dataclass
@@ -46,93 +41,45 @@ class Scenario:
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _files_and_links(media_root, settings):
+    """Uploads go to the test's own folder; links point at the public site."""
     settings.SITE_URL = "https://cfp.example.org"
-
-
-def set_phase(workshop, phase):
-    settings, _ = ReviewSettings.objects.get_or_create(workshop=workshop)
-    settings.phase = phase
-    settings.save()
-    if hasattr(workshop, "_review_settings_cache"):
-        del workshop._review_settings_cache
 
 
 @pytest.fixture
 def scenario(db):
     now = timezone.now()
-    workshop = base.WorkshopFactory(name="Workshop on Robust Learning", acronym="WRL")
-    base.ImportantDateFactory(
-        workshop=workshop, kind="paper_submission", original_at=now - dt.timedelta(days=20)
-    )
-    base.ImportantDateFactory(
-        workshop=workshop, kind="reviews_due", original_at=now + dt.timedelta(days=10)
-    )
+    workshop, criteria = workshop_in_review(now)
     topics = [
         base.TopicFactory(workshop=workshop, name="Adversarial examples"),
         base.TopicFactory(workshop=workshop, name="Poisoning"),
     ]
-    criteria = [
-        base.ReviewCriterionFactory(workshop=workshop, name="Novelty", order=1),
-        base.ReviewCriterionFactory(
-            workshop=workshop, name="Soundness", order=2, scale=["Weak", "OK", "Strong"]
-        ),
-    ]
 
-    def member(name, email, role, affiliation="Committee University"):
-        user = base.UserFactory(full_name=name, email=email, affiliation=affiliation)
-        base.MembershipFactory(workshop=workshop, user=user, role=role)
-        return user
+    def committee(role, name, email):
+        return base.member(
+            workshop, role, full_name=name, email=email, affiliation=COMMITTEE_AFFILIATION
+        )
 
-    chair = member("Carla Chair", "carla@chairs.example", "chair")
-    conflicted_chair = member("Conrad Chair", "conrad@chairs2.example", "chair")
-    assigned = member("Rita Reviewer-Jones", "rita@reviewers.example", "reviewer")
-    unassigned = member("Uma Unassigned", "uma@reviewers2.example", "reviewer")
-    conflicted_reviewer = member("Cody Conflicted", "cody@reviewers3.example", "reviewer")
+    chair = committee("chair", "Carla Chair", "carla@chairs.example")
+    conflicted_chair = committee("chair", "Conrad Chair", "conrad@chairs2.example")
+    assigned = committee("reviewer", REVIEWER_NAME, REVIEWER_EMAIL)
+    unassigned = committee("reviewer", "Uma Unassigned", "uma@reviewers2.example")
+    conflicted_reviewer = committee("reviewer", "Cody Conflicted", "cody@reviewers3.example")
 
-    author = base.UserFactory(
-        full_name="Ada Lovelace-Author",
-        email="ada@anon-institute.edu",
-        affiliation="Anon Institute of Secrets",
-    )
-    coauthor = base.UserFactory(
-        full_name="Bob Coauthor-Smith", email="bob@coauthor-lab.org", affiliation="Coauthor Lab"
-    )
+    author, coauthor = the_authors()
     unrelated_author = base.UserFactory(full_name="Ursula Other", email="ursula@other.example")
 
-    paper = f.SubmissionFactory(
-        workshop=workshop,
-        number=1,
-        title="Robust training under label noise",
-        abstract="We propose a robust method.",
-        created_by=author,
-    )
-    paper.topics.set([topics[0]])
-    f.AuthorshipFactory(
-        submission=paper,
-        user=author,
-        name=author.full_name,
-        email=author.email,
-        affiliation=author.affiliation,
-        is_contact=True,
-        order=0,
-    )
-    f.AuthorshipFactory(
-        submission=paper,
-        user=coauthor,
-        name=coauthor.full_name,
-        email=coauthor.email,
-        affiliation=coauthor.affiliation,
-        order=1,
-    )
-    f.pdf_file(paper, author=author.full_name)
+    paper = paper_under_review(workshop, topics[0], [author, coauthor], pdf_author=author.full_name)
 
-    other_paper = f.SubmissionFactory(
-        workshop=workshop, number=2, title="Poisoning at scale", created_by=unrelated_author
+    other_paper = base.SubmissionFactory(
+        workshop=workshop,
+        number=2,
+        title="Poisoning at scale",
+        created_by=unrelated_author,
+        submitted=True,
     )
     other_paper.topics.set([topics[1]])
-    f.AuthorshipFactory(
+    base.AuthorshipFactory(
         submission=other_paper,
         user=unrelated_author,
         name=unrelated_author.full_name,
@@ -140,11 +87,11 @@ def scenario(db):
         affiliation="Other University",
         order=0,
     )
-    f.pdf_file(other_paper, author="Ursula Other")
+    base.SubmissionFileFactory(submission=other_paper, from_pdf=True, author="Ursula Other")
 
-    f.ConflictFactory(submission=paper, user=conflicted_reviewer, source=ConflictSource.AUTHOR)
-    f.ConflictFactory(submission=paper, user=conflicted_chair, source=ConflictSource.CHAIR)
-    assignment = f.AssignmentFactory(
+    base.ConflictFactory(submission=paper, user=conflicted_reviewer, source=ConflictSource.AUTHOR)
+    base.ConflictFactory(submission=paper, user=conflicted_chair, source=ConflictSource.CHAIR)
+    assignment = base.AssignmentFactory(
         submission=paper, reviewer=assigned, ordinal=1, due_at=now + dt.timedelta(days=10)
     )
     set_phase(workshop, Phase.REVIEWING)
@@ -164,13 +111,6 @@ def scenario(db):
         criteria=criteria,
         topics=topics,
     )
-
-
-def submit_review(assignment, criteria, **kwargs):
-    review = f.ReviewFactory(assignment=assignment, **kwargs)
-    for criterion in criteria:
-        f.ReviewScoreFactory(review=review, criterion=criterion, value=2)
-    return review
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from reviews.services.assignments import assign
 from reviews.services.decisions import release_decisions, stage_decision
 from reviews.services.discussion import post_comment
 from reviews.services.reminders import send_due_reminders
-from tests.reviews.conftest import AUTHOR_SECRETS, REVIEWER_SECRETS, set_phase, submit_review
+from tests.scenarios import AUTHOR_SECRETS, REVIEWER_SECRETS, set_phase, submit_review
 
 
 def assert_no_secrets(text: str, secrets, where: str):

@@ -12,14 +12,11 @@ from reviews.services.assignments import assign
 from reviews.services.bidding import set_bid
 from reviews.services.conflicts import detect_conflicts, normalize_affiliation
 from tests import factories as base
-from tests.reviews import factories as f
-from tests.reviews.conftest import set_phase, submit_review
+from tests.scenarios import set_phase, submit_review
 
 
 def reviewer(workshop, **kwargs):
-    user = base.UserFactory(**kwargs)
-    base.MembershipFactory(workshop=workshop, user=user, role="reviewer")
-    return user
+    return base.member(workshop, "reviewer", **kwargs)
 
 
 def sources(submission, user):
@@ -33,8 +30,8 @@ def sources(submission, user):
 def test_detects_reviewer_who_is_an_author_by_account_or_address(scenario):
     by_user = reviewer(scenario.workshop, email="x1@elsewhere.example", affiliation="")
     by_email = reviewer(scenario.workshop, email="writer-x@elsewhere2.example", affiliation="")
-    f.AuthorshipFactory(submission=scenario.other_paper, user=by_user, email="alias@e3.example")
-    f.AuthorshipFactory(submission=scenario.other_paper, email="Writer-X@elsewhere2.example")
+    base.AuthorshipFactory(submission=scenario.other_paper, user=by_user, email="alias@e3.example")
+    base.AuthorshipFactory(submission=scenario.other_paper, email="Writer-X@elsewhere2.example")
 
     detect_conflicts(scenario.workshop)
 
@@ -57,7 +54,9 @@ def test_detects_shared_institution_domain_including_subdomains(scenario):
 
 
 def test_public_mail_domains_are_not_conflicts(scenario):
-    f.AuthorshipFactory(submission=scenario.other_paper, email="someone@gmail.com", affiliation="")
+    base.AuthorshipFactory(
+        submission=scenario.other_paper, email="someone@gmail.com", affiliation=""
+    )
     user = reviewer(scenario.workshop, email="other@gmail.com", affiliation="")
 
     detect_conflicts(scenario.workshop)
@@ -84,9 +83,11 @@ def test_normalize_affiliation():
 
 def test_detects_coauthors_of_another_submission(scenario):
     # Uma co-authors a third paper with Bob, an author of paper #1.
-    third = f.SubmissionFactory(workshop=scenario.workshop, number=3)
-    f.AuthorshipFactory(submission=third, user=scenario.unassigned, email=scenario.unassigned.email)
-    f.AuthorshipFactory(submission=third, user=scenario.coauthor, email=scenario.coauthor.email)
+    third = base.SubmissionFactory(workshop=scenario.workshop, number=3, submitted=True)
+    base.AuthorshipFactory(
+        submission=third, user=scenario.unassigned, email=scenario.unassigned.email
+    )
+    base.AuthorshipFactory(submission=third, user=scenario.coauthor, email=scenario.coauthor.email)
 
     detect_conflicts(scenario.workshop)
 
@@ -114,8 +115,10 @@ def test_detection_uses_constant_queries(scenario, django_assert_num_queries):
 
     def grow(start, n):
         for i in range(start, start + n):
-            paper = f.SubmissionFactory(workshop=scenario.workshop, number=10 + i)
-            f.AuthorshipFactory(submission=paper, email=f"p{i}@anon-institute.edu")
+            paper = base.SubmissionFactory(
+                workshop=scenario.workshop, number=10 + i, submitted=True
+            )
+            base.AuthorshipFactory(submission=paper, email=f"p{i}@anon-institute.edu")
             reviewer(scenario.workshop, email=f"r{i}@anon-institute.edu")
 
     grow(0, 1)
@@ -128,7 +131,7 @@ def test_detection_uses_constant_queries(scenario, django_assert_num_queries):
 
 def test_stale_automatic_conflicts_are_removed(scenario):
     user = reviewer(scenario.workshop, email="eve@stale.example", affiliation="")
-    author = f.AuthorshipFactory(submission=scenario.other_paper, email="e2@stale.example")
+    author = base.AuthorshipFactory(submission=scenario.other_paper, email="e2@stale.example")
     detect_conflicts(scenario.workshop)
     assert sources(scenario.other_paper, user) == {ConflictSource.AUTO_DOMAIN}
 

@@ -21,8 +21,8 @@ from reviews.services.decisions import (
 from reviews.services.templating import render_template, validate_template
 from reviews.tasks import send_decision_notifications
 from submissions.models import Submission
-from tests.reviews import factories as f
-from tests.reviews.conftest import set_phase, submit_review
+from tests import factories as base
+from tests.scenarios import set_phase, submit_review
 
 
 @pytest.fixture
@@ -240,7 +240,7 @@ def test_render_decision_email_has_no_confidential_note(decided):
 
 
 def test_decision_for_unreviewable_paper_is_not_released(decided):
-    f.SubmissionFactory(workshop=decided.workshop, number=3, state="withdrawn")
+    base.SubmissionFactory(workshop=decided.workshop, number=3, submitted=True, state="withdrawn")
 
     release = release_decisions(workshop=decided.workshop, by=decided.chair)
 

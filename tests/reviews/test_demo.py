@@ -2,7 +2,7 @@
 
 from reviews import demo
 from reviews.models import Assignment, Bid, Conflict, Decision, Review, ReviewerProfile
-from tests.reviews.conftest import set_phase
+from tests.scenarios import set_phase
 
 
 def counts():

@@ -11,7 +11,7 @@ from reviews.enums import Phase
 from reviews.services.assignments import assign
 from reviews.services.discussion import post_comment
 from reviews.services.reminders import send_due_reminders
-from tests.reviews.conftest import set_phase, submit_review
+from tests.scenarios import set_phase, submit_review
 
 AOE = "AoE (UTC−12)"
 # What Django's DATETIME_FORMAT in UTC looked like: "Dec. 1, 2026, 2:19 p.m." + " UTC".

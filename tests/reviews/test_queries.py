@@ -8,16 +8,15 @@ from django.urls import reverse
 from reviews.enums import Phase
 from reviews.services.assignments import assign
 from tests import factories as base
-from tests.reviews import factories as f
-from tests.reviews.conftest import set_phase, submit_review
+from tests.scenarios import set_phase, submit_review
 
 
 def add_papers(s, start, n, reviewers):
     for i in range(start, start + n):
-        paper = f.SubmissionFactory(workshop=s.workshop, number=100 + i)
+        paper = base.SubmissionFactory(workshop=s.workshop, number=100 + i, submitted=True)
         paper.topics.set(s.topics)
-        f.AuthorshipFactory(submission=paper)
-        f.pdf_file(paper)
+        base.AuthorshipFactory(submission=paper)
+        base.SubmissionFileFactory(submission=paper, from_pdf=True)
         for reviewer in reviewers:
             a = assign(submission=paper, reviewer=reviewer, by=s.chair, notify=False)
             submit_review(a, s.criteria)
@@ -35,8 +34,7 @@ def count(client, url):
 def reviewers(scenario):
     users = [scenario.assigned, scenario.unassigned]
     for _ in range(2):
-        user = base.UserFactory()
-        base.MembershipFactory(workshop=scenario.workshop, user=user, role="reviewer")
+        user = base.member(scenario.workshop, "reviewer")
         users.append(user)
     return users
 
@@ -72,7 +70,7 @@ def test_bidding_list_queries_constant(scenario, reviewers, login):
     few = count(client, url)
 
     for i in range(6):
-        paper = f.SubmissionFactory(workshop=scenario.workshop, number=200 + i)
+        paper = base.SubmissionFactory(workshop=scenario.workshop, number=200 + i, submitted=True)
         paper.topics.set(scenario.topics)
     many = count(client, url)
 

@@ -11,7 +11,7 @@ from reviews.models import Review, ReviewScore
 from reviews.permissions import forget_settings
 from reviews.services import ReviewFlowError
 from reviews.services.reviewing import ReviewInput, save_review
-from tests.reviews.conftest import set_phase, submit_review
+from tests.scenarios import set_phase, submit_review
 
 
 def form_data(s, *, scores=(3, 2), recommendation="5", confidence="4", **extra):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.enums import Phase
-from tests.reviews.conftest import set_phase, submit_review
+from tests.scenarios import set_phase, submit_review
 
 ROLES = [
     "anonymous",

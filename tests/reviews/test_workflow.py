@@ -16,8 +16,8 @@ from reviews.services.assignments import assign, unassign
 from reviews.services.discussion import post_comment
 from reviews.services.phases import advance_by_dates
 from reviews.services.reminders import remind_late_reviewers, send_due_reminders
-from tests.reviews import factories as f
-from tests.reviews.conftest import set_phase, submit_review
+from tests import factories as base
+from tests.scenarios import set_phase, submit_review
 from workshops.models import ReviewCriterion
 
 # --- Bidding ---------------------------------------------------------------------------------
@@ -97,10 +97,7 @@ def test_ordinals_stay_stable_after_unassign(scenario):
     b = assign(submission=scenario.paper, reviewer=scenario.unassigned, by=scenario.chair)
     assert b.ordinal == 2
     unassign(scenario.assignment, by=scenario.chair)
-    from tests import factories as base
-
-    third = base.UserFactory()
-    base.MembershipFactory(workshop=scenario.workshop, user=third, role="reviewer")
+    third = base.member(scenario.workshop, "reviewer")
 
     c = assign(submission=scenario.paper, reviewer=third, by=scenario.chair)
 
@@ -355,7 +352,7 @@ def test_outbox_lists_workshop_mail_and_resends_failed(scenario, login):
 def test_outbox_of_other_workshop_is_404(scenario, login):
     from mail.models import OutgoingEmail as E
 
-    other = f.SubmissionFactory().workshop
+    other = base.SubmissionFactory(submitted=True).workshop
     email = E.objects.create(
         workshop=other,
         recipient="x@y.example",

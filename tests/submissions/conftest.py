@@ -8,15 +8,13 @@ from django.utils import timezone
 from submissions.enums import SubmissionState
 from submissions.services import deadlines
 from tests import factories as base
-from tests.submissions import factories
-from tests.submissions.pdfs import make_pdf
+from tests.pdfs import make_pdf
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _files_and_links(media_root, settings):
+    """Uploads go to the test's own folder; links point at the public site."""
     settings.SITE_URL = "https://cfp.example.org"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -91,7 +89,7 @@ def make_submission(call, author_user, paper_type, topics):
     """A complete submission by ``author_user`` (submitted unless ``state`` says otherwise)."""
 
     def make(state=SubmissionState.SUBMITTED, co_authors=(), **kwargs):
-        submission = factories.SubmissionFactory(
+        submission = base.SubmissionFactory(
             workshop=call,
             created_by=author_user,
             submission_type=paper_type,
@@ -103,7 +101,7 @@ def make_submission(call, author_user, paper_type, topics):
             **kwargs,
         )
         submission.topics.set([topics[0]])
-        factories.AuthorshipFactory(
+        base.AuthorshipFactory(
             submission=submission,
             name=author_user.full_name,
             email=author_user.email,
@@ -113,8 +111,8 @@ def make_submission(call, author_user, paper_type, topics):
             order=0,
         )
         for i, co in enumerate(co_authors, start=1):
-            factories.AuthorshipFactory(submission=submission, order=i, **co)
-        factories.SubmissionFileFactory(submission=submission, pages=3)
+            base.AuthorshipFactory(submission=submission, order=i, **co)
+        base.SubmissionFileFactory(submission=submission, pages=3)
         return submission
 
     return make

@@ -5,7 +5,6 @@ import pytest
 from submissions.enums import SubmissionState
 from submissions.services import deadlines, state
 from tests import factories as base
-from tests.submissions.factories import SubmissionFactory
 from workshops.enums import DateKind
 
 SECOND = dt.timedelta(seconds=1)
@@ -34,17 +33,17 @@ def test_is_open_honours_extension(workshop, deadline):
     date = workshop.dates.get(kind=DateKind.PAPER_SUBMISSION)
     date.extended_at = deadline + dt.timedelta(days=3)
     date.save()
-    submission = SubmissionFactory(workshop=workshop)
+    submission = base.SubmissionFactory(workshop=workshop)
     assert deadlines.is_open(submission, now=deadline + dt.timedelta(days=3))
     assert not deadlines.is_open(submission, now=deadline + dt.timedelta(days=3) + SECOND)
 
 
 @pytest.mark.django_db
 def test_is_open_honours_chair_override_for_one_submission(workshop, deadline):
-    favoured = SubmissionFactory(
+    favoured = base.SubmissionFactory(
         workshop=workshop, deadline_override=deadline + dt.timedelta(hours=5)
     )
-    other = SubmissionFactory(workshop=workshop)
+    other = base.SubmissionFactory(workshop=workshop)
     later = deadline + dt.timedelta(hours=4)
     assert deadlines.is_open(favoured, now=later)
     assert not deadlines.is_open(other, now=later)
@@ -52,7 +51,7 @@ def test_is_open_honours_chair_override_for_one_submission(workshop, deadline):
 
 @pytest.mark.django_db
 def test_override_earlier_than_call_has_no_effect(workshop, deadline):
-    submission = SubmissionFactory(
+    submission = base.SubmissionFactory(
         workshop=workshop, deadline_override=deadline - dt.timedelta(days=1)
     )
     assert deadlines.submission_deadline(submission) == deadline
@@ -65,7 +64,7 @@ def test_abstract_deadline_closes_creation_but_not_edits(workshop, deadline):
         kind=DateKind.ABSTRACT_REGISTRATION,
         original_at=deadline - dt.timedelta(days=7),
     )
-    submission = SubmissionFactory(workshop=workshop)
+    submission = base.SubmissionFactory(workshop=workshop)
     between = deadline - dt.timedelta(days=3)
     assert not deadlines.can_create(workshop, now=between)
     assert deadlines.is_open(submission, now=between)
@@ -82,5 +81,5 @@ def test_can_create_unpublished_or_without_deadline_refused(deadline):
 
 @pytest.mark.django_db
 def test_can_edit_withdrawn_refused(workshop, deadline):
-    submission = SubmissionFactory(workshop=workshop, state=SubmissionState.WITHDRAWN)
+    submission = base.SubmissionFactory(workshop=workshop, state=SubmissionState.WITHDRAWN)
     assert not state.can_edit(submission, now=deadline - dt.timedelta(days=1))

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from submissions import pdf
-from tests.submissions.pdfs import encrypted_pdf, make_pdf, pdf_with_xmp_creator, truncated_pdf
+from tests.pdfs import encrypted_pdf, make_pdf, pdf_with_xmp_creator, truncated_pdf
 
 AUTHORS = [{"name": "Ada Lovelace", "email": "ada@analytical.example", "affiliation": "Analytical"}]
 

@@ -12,9 +12,7 @@ CO = {"name": "Charles Babbage", "email": "charles@engine.example"}
 def people(make_submission, author_user, chair, reviewer_user, frozen_now):
     submission = make_submission()
     co_author = base.UserFactory(email="co@x.example")
-    from tests.submissions.factories import AuthorshipFactory
-
-    AuthorshipFactory(submission=submission, email=co_author.email, user=co_author, order=1)
+    base.AuthorshipFactory(submission=submission, email=co_author.email, user=co_author, order=1)
     admin = base.UserFactory(is_superuser=True)
     stranger = base.UserFactory()
     other_chair = base.UserFactory()

@@ -8,6 +8,7 @@ from submissions.enums import ActivityAction, SubmissionState
 from submissions.models import SubmissionActivity
 from submissions.services import state
 from submissions.services.state import TransitionNotAllowed, set_state
+from tests.factories import SubmissionFactory
 
 CO = {"name": "Charles Babbage", "email": "charles@engine.example"}
 
@@ -150,8 +151,6 @@ def test_set_state_forbidden_transition_refused(make_submission, chair, current,
 
 @pytest.mark.django_db
 def test_missing_items_lists_what_a_draft_lacks(call, author_user):
-    from tests.submissions.factories import SubmissionFactory
-
     submission = SubmissionFactory(workshop=call, created_by=author_user, abstract="")
     missing = state.missing_items(submission)
     assert "PDF missing" in missing

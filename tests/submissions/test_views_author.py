@@ -10,8 +10,8 @@ from mail.models import OutgoingEmail
 from submissions.enums import FileKind, SubmissionState
 from submissions.models import Submission, SubmissionFile
 from tests import factories as base
+from tests.pdfs import encrypted_pdf, make_pdf, truncated_pdf
 from tests.submissions.helpers import form_data
-from tests.submissions.pdfs import encrypted_pdf, make_pdf, truncated_pdf
 from workshops.enums import DateKind
 
 

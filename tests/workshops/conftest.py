@@ -2,22 +2,22 @@
 
 import pytest
 
-from workshops.enums import AOE, Anonymity, DateKind, Format, PersonRole
-
-from .factories import (
+from tests.factories import (
     ImportantDateFactory,
     PersonFactory,
     ReviewCriterionFactory,
     SubmissionTypeFactory,
     TopicFactory,
     WorkshopFactory,
-    aoe,
 )
+from workshops.enums import AOE, Anonymity, DateKind, Format, PersonRole
+
+from .factories import aoe
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_in_tmp(media_root):
+    """Uploaded images go to the test's own folder."""
 
 
 @pytest.fixture

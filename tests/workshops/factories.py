@@ -1,4 +1,4 @@
-"""Factories and date helpers for the workshops tests (on top of tests/factories.py)."""
+"""The workshops tests' own factory and helpers (the shared factories are in tests/factories.py)."""
 
 import datetime as dt
 import io
@@ -8,16 +8,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.factories import (  # noqa: F401  (re-exported for the test modules)
-    ImportantDateFactory,
-    MembershipFactory,
-    PersonFactory,
-    ReviewCriterionFactory,
-    SubmissionTypeFactory,
-    TopicFactory,
-    UserFactory,
-    WorkshopFactory,
-)
+from tests.factories import WorkshopFactory
 from workshops.enums import AOE
 from workshops.models import ScheduleItem
 

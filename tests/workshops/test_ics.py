@@ -3,10 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import ImportantDateFactory, MembershipFactory, UserFactory, WorkshopFactory
 from workshops.enums import DateKind
 from workshops.ics import escape_text, fold
-
-from .factories import ImportantDateFactory, MembershipFactory, UserFactory, WorkshopFactory
 
 
 def unfold(text: str) -> list[str]:

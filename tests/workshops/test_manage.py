@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from tests.factories import MembershipFactory, TopicFactory, UserFactory, WorkshopFactory
 from workshops.enums import DateKind, MemberRole, PersonRole
 from workshops.models import (
     ImportantDate,
@@ -18,14 +19,7 @@ from workshops.models import (
     Workshop,
 )
 
-from .factories import (
-    MembershipFactory,
-    TopicFactory,
-    UserFactory,
-    WorkshopFactory,
-    aoe,
-    png_upload,
-)
+from .factories import aoe, png_upload
 from .payloads import edit_payload, first_empty_row, form_data, row_index
 
 UTC = dt.UTC

@@ -7,9 +7,8 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.views import View
 
+from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
 from workshops.views.mixins import WorkshopPermissionMixin, workshop_permission_required
-
-from .factories import MembershipFactory, UserFactory, WorkshopFactory
 
 
 class ChairOnly(WorkshopPermissionMixin, View):

@@ -8,20 +8,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from workshops.enums import DATE_ORDER, PersonRole
-
-from .factories import (
+from tests.factories import (
     ImportantDateFactory,
     MembershipFactory,
     PersonFactory,
     ReviewCriterionFactory,
-    ScheduleItemFactory,
     SubmissionTypeFactory,
     TopicFactory,
     UserFactory,
     WorkshopFactory,
-    aoe,
 )
+from workshops.enums import DATE_ORDER, PersonRole
+
+from .factories import ScheduleItemFactory, aoe
 
 
 def fill(workshop, size: int) -> None:

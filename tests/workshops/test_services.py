@@ -6,11 +6,12 @@ import zoneinfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.factories import UserFactory, WorkshopFactory
 from workshops.enums import DateKind
 from workshops.forms import LocalDateTimeField
 from workshops.services import create_workshop, date_order_errors, time_left, validate_date_order
 
-from .factories import UserFactory, WorkshopFactory, aoe
+from .factories import aoe
 
 UTC = dt.UTC
 NOW = dt.datetime(2030, 1, 1, 12, 0, tzinfo=UTC)

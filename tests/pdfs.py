@@ -1,4 +1,4 @@
-"""Real PDFs for the tests, generated with reportlab (and pypdf for encryption)."""
+"""Real PDFs for the tests, generated with reportlab (and pypdf for encryption and XMP)."""
 
 import io
 
@@ -6,11 +6,28 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
 
 
-def make_pdf(pages: int = 1, *, author: str = "", text: str = "", creator: str = "") -> bytes:
+def make_pdf(
+    pages: int = 1,
+    *,
+    author: str = "",
+    title: str = "",
+    subject: str = "",
+    keywords: str = "",
+    creator: str = "",
+    text: str = "",
+) -> bytes:
+    """A PDF of ``pages`` pages; ``text`` is written on the first page. The metadata fields are
+    left out when empty, but for the creator, which is then "anonymous"."""
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, invariant=1)
     if author:
         c.setAuthor(author)
+    if subject:
+        c.setSubject(subject)
+    if keywords:
+        c.setKeywords(keywords)
+    if title:
+        c.setTitle(title)
     c.setCreator(creator or "anonymous")
     for number in range(1, pages + 1):
         c.drawString(72, 770, f"A study of testing, page {number}")
@@ -19,6 +36,16 @@ def make_pdf(pages: int = 1, *, author: str = "", text: str = "", creator: str =
         c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+def pdf_by(author: str, *, title: str = "", pages: int = 2) -> bytes:
+    """A PDF whose metadata names ``author`` wherever an author's tools leave it (author,
+    subject, keywords, creator): what the anonymization of a download must remove."""
+    if not author:
+        return make_pdf(pages, title=title)
+    return make_pdf(
+        pages, author=author, title=title, subject=f"by {author}", keywords=author, creator=author
+    )
 
 
 def encrypted_pdf(password: str = "secret") -> bytes:
