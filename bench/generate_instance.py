@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ import numpy as np
 
 NEURIPS_2025 = (21_575, 20_518)
 NOISE_TABLE_SIZE = 1 << 25
+_TABLE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -58,7 +60,11 @@ class TopicInstance:
         self._gain *= np.float32(1.0 / np.sqrt(np.mean(np.sum(self.reviewer_topics**2, axis=1))))
 
     def score_block(self, start: int, stop: int) -> np.ndarray:
-        """Dense float32 scores of papers start..stop-1 against all reviewers."""
+        """Dense float32 scores of papers start..stop-1 against all reviewers.
+
+        Thread-safe (the noise table is built once, under a lock), so blocks
+        can be produced concurrently.
+        """
         block = self.paper_topics[start:stop] @ self.reviewer_topics.T
         block *= self._gain
         if self.noise:
@@ -71,10 +77,11 @@ class TopicInstance:
         return block
 
     def _noise_table(self) -> np.ndarray:
-        if self._table is None:
-            rng = np.random.default_rng([self.seed, 1])
-            size = NOISE_TABLE_SIZE + self.n_reviewers
-            self._table = self.noise * rng.standard_normal(size, dtype=np.float32)
+        with _TABLE_LOCK:
+            if self._table is None:
+                rng = np.random.default_rng([self.seed, 1])
+                size = NOISE_TABLE_SIZE + self.n_reviewers
+                self._table = self.noise * rng.standard_normal(size, dtype=np.float32)
         return self._table
 
     def conflicts(self) -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +89,9 @@ class TopicInstance:
         rng = np.random.default_rng([self.seed, 2])
         total = self.n_papers * self.n_reviewers
         count = int(round(total * self.conflict_rate))
-        keys = np.unique(rng.integers(0, total, size=count, dtype=np.int64))
+        # Sort-based dedup: numpy's hash-based np.unique is slow on millions of keys.
+        keys = np.sort(rng.integers(0, total, size=count, dtype=np.int64))
+        keys = keys[np.diff(keys, prepend=-1) != 0]
         return (keys // self.n_reviewers).astype(np.int32), (keys % self.n_reviewers).astype(
             np.int32
         )

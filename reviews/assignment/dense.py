@@ -11,7 +11,13 @@ column generation on the flow network:
 3. stream all pairs again and compute each pair's reduced cost
    ``cost(p, r) + pi(p) - pi(r)``.  A pair with a negative reduced cost could
    improve the solution, so it is added (at most ``additions_per_paper`` per
-   paper and round, most negative first) and step 2 is repeated.
+   paper and round, most negative first, plus a few nearly improving pairs,
+   see ``NEAR_SLACK``) and step 2 is repeated.
+
+Each pass costs about as much as producing the scores: blocks are small
+enough to stay in cache, are produced and processed by ``workers`` threads,
+and a pricing pass settles a paper with one row maximum of ``score +
+reviewer price`` unless that maximum reaches the paper's threshold.
 
 When a pricing pass finds no negative reduced cost, the potentials are
 feasible for the *full* residual graph, so the dual bound holds for all 442
@@ -33,15 +39,26 @@ The cost model, tie-break and result are those of :func:`~.solver.solve`, so
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 
 from .diagnosis import explain_shortfall, prechecks_from_counts
 from .network import INT64_BUDGET, solve_network, source_side
-from .problem import AssignmentProblem, Residual, pair_keys, prepare
+from .problem import (
+    AssignmentProblem,
+    Residual,
+    pair_keys,
+    prepare,
+    sorted_contains,
+    unique_keys,
+)
 from .result import AssignmentResult, PricingRound
 from .solver import (
     BLOCKING_CODES,
@@ -55,7 +72,19 @@ from .solver import (
 )
 
 ScoreBlock = Callable[[int, int], np.ndarray]
-BLOCK_ELEMENTS = 1 << 23
+T = TypeVar("T")
+# About 2 million scores per block (8 MB in float32): a block and its temporaries
+# stay in the last-level cache, which makes the passes over it several times
+# faster than on blocks of tens of megabytes.
+BLOCK_ELEMENTS = 1 << 21
+EMPTY_KEYS = np.zeros(0, np.int64)
+# While a pricing pass finds improving pairs, it also adds up to NEAR_PER_PAPER
+# pairs per paper whose reduced cost is non-negative but below NEAR_SLACK (in
+# score units): the next potentials shift a little, and these are the pairs
+# that would turn improving and cost one more solve and pass.  On the
+# NeurIPS-size benchmark this saves one or two rounds for ~10% more candidates.
+NEAR_SLACK = 0.1
+NEAR_PER_PAPER = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,18 +107,34 @@ class Candidates:
         )
 
     def contains(self, keys: np.ndarray) -> np.ndarray:
-        return _sorted_contains(self.keys, keys)
+        return sorted_contains(self.keys, keys)
 
 
-def _sorted_contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    if sorted_keys.size == 0:
-        return np.zeros(keys.shape, dtype=bool)
-    position = np.clip(np.searchsorted(sorted_keys, keys), 0, sorted_keys.size - 1)
-    return sorted_keys[position] == keys
+@dataclass(frozen=True, eq=False)
+class Block:
+    """Scores of papers ``start..start+rows-1`` against all reviewers, and the
+    block-relative positions of its excluded pairs (conflicts, locked)."""
+
+    start: int
+    scores: np.ndarray
+    excluded_rows: np.ndarray
+    excluded_cols: np.ndarray
+
+    def mask_excluded(self) -> None:
+        self.scores[self.excluded_rows, self.excluded_cols] = -np.inf
+
+    def paper_index(self, rows: np.ndarray) -> np.ndarray:
+        return rows.astype(np.int64) + self.start
 
 
 class BlockStream:
-    """Blocks of consecutive papers, with excluded pairs (conflicts, locked) masked."""
+    """Blocks of consecutive papers, produced and processed by a pool of threads.
+
+    ``map`` runs ``score_block`` and the per-block work in ``workers`` threads
+    (numpy releases the GIL in its heavy loops, so two threads use two cores)
+    and yields the results in block order, with at most ``2 * workers`` blocks
+    in flight so that memory stays bounded.
+    """
 
     def __init__(
         self,
@@ -99,60 +144,130 @@ class BlockStream:
         n_reviewers: int,
         excluded_keys: np.ndarray,
         block_rows: int,
+        workers: int = 1,
     ) -> None:
         self.score_block = score_block
         self.n_papers = n_papers
         self.n_reviewers = n_reviewers
         self.excluded_keys = excluded_keys
         self.block_rows = block_rows
+        self.workers = max(1, int(workers))
 
-    def __iter__(self):
-        for start in range(0, self.n_papers, self.block_rows):
-            stop = min(start + self.block_rows, self.n_papers)
-            block = np.asarray(self.score_block(start, stop))
-            if block.dtype not in (np.float32, np.float64):
-                block = block.astype(np.float64)
-            if block.shape != (stop - start, self.n_reviewers):
-                raise ValueError(
-                    f"score_block({start}, {stop}) returned shape {block.shape}, "
-                    f"expected {(stop - start, self.n_reviewers)}"
-                )
-            yield start, block, self.excluded_in(start, stop)
+    def starts(self) -> range:
+        return range(0, self.n_papers, self.block_rows)
+
+    def load(self, start: int) -> Block:
+        stop = min(start + self.block_rows, self.n_papers)
+        scores = np.asarray(self.score_block(start, stop))
+        if scores.dtype not in (np.float32, np.float64):
+            scores = scores.astype(np.float64)
+        if scores.shape != (stop - start, self.n_reviewers):
+            raise ValueError(
+                f"score_block({start}, {stop}) returned shape {scores.shape}, "
+                f"expected {(stop - start, self.n_reviewers)}"
+            )
+        if not scores.flags.writeable:
+            scores = scores.copy()
+        rows, cols = self.excluded_in(start, stop)
+        return Block(start, scores, rows, cols)
 
     def excluded_in(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = np.searchsorted(
             self.excluded_keys, [start * self.n_reviewers, stop * self.n_reviewers]
         )
         keys = self.excluded_keys[lo:hi]
-        return (keys // self.n_reviewers - start).astype(np.int64), keys % self.n_reviewers
+        return keys // self.n_reviewers - start, keys % self.n_reviewers
+
+    def map(self, work: Callable[[Block], T]) -> Iterator[T]:
+        if self.workers == 1:
+            for start in self.starts():
+                yield work(self.load(start))
+            return
+        with ThreadPoolExecutor(self.workers) as pool:
+            pending: deque[Future] = deque()
+            for start in self.starts():
+                pending.append(pool.submit(lambda start=start: work(self.load(start))))
+                if len(pending) >= 2 * self.workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
 
 
 class ReviewerTop:
-    """Running best ``size`` papers of every reviewer across streamed blocks."""
+    """Running best ``size`` papers of every reviewer across streamed blocks.
+
+    Blocks only report the entries at or above the reviewer's current
+    ``threshold`` (the ``size``-th best score seen so far, ``-inf`` until
+    ``size`` were seen), so after the first blocks almost nothing passes and
+    no per-column selection is needed.  The threshold only rises, so a worker
+    reading a slightly stale one merely reports a few entries too many.
+    """
 
     def __init__(self, n_reviewers: int, size: int) -> None:
         self.size = size
-        self.score = np.full((size, n_reviewers), -np.inf)
-        self.paper = np.full((size, n_reviewers), -1, dtype=np.int64)
+        self.n_reviewers = n_reviewers
+        self.threshold = np.full(n_reviewers, -np.inf)
+        self._paper: list[np.ndarray] = []
+        self._reviewer: list[np.ndarray] = []
+        self._score: list[np.ndarray] = []
+        self._pooled = 0
+        self._lock = threading.Lock()
 
-    def update(self, start: int, block: np.ndarray) -> None:
-        if self.size == 0:
-            return
-        rows = block.shape[0]
-        if rows > self.size:
-            top = np.argpartition(block, rows - self.size, axis=0)[rows - self.size :]
-        else:
-            top = np.broadcast_to(np.arange(rows)[:, None], block.shape)
-        score = np.concatenate([self.score, np.take_along_axis(block, top, axis=0)])
-        paper = np.concatenate([self.paper, top + start])
-        keep = np.argpartition(score, score.shape[0] - self.size, axis=0)[-self.size :]
-        self.score = np.take_along_axis(score, keep, axis=0)
-        self.paper = np.take_along_axis(paper, keep, axis=0)
+    def entries(self, block: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(paper, reviewer, score) of the block entries that may enter a top list."""
+        scores = block.scores
+        threshold = self.threshold
+        if scores.shape[0] > self.size and np.isneginf(threshold).any():
+            kth = np.partition(scores, scores.shape[0] - self.size, axis=0)[-self.size]
+            threshold = np.maximum(threshold, kth)
+        rows, cols = np.nonzero(scores >= _rounded_down(threshold, scores.dtype))
+        return block.paper_index(rows), cols.astype(np.int64), scores[rows, cols]
 
-    def pairs(self, n_reviewers: int) -> tuple[np.ndarray, np.ndarray]:
-        valid = self.paper >= 0
-        reviewer = np.broadcast_to(np.arange(n_reviewers), self.paper.shape)
-        return pair_keys(self.paper[valid], reviewer[valid], n_reviewers), self.score[valid]
+    def add(self, paper: np.ndarray, reviewer: np.ndarray, score: np.ndarray) -> None:
+        with self._lock:
+            self._paper.append(paper)
+            self._reviewer.append(reviewer)
+            self._score.append(score.astype(np.float64))
+            self._pooled += paper.size
+            if self._pooled > 2 * self.size * self.n_reviewers + 4096:
+                self._compact()
+
+    def _compact(self) -> None:
+        paper = np.concatenate(self._paper)
+        reviewer = np.concatenate(self._reviewer)
+        score = np.concatenate(self._score)
+        order = np.lexsort((paper, -score, reviewer))
+        sorted_reviewer = reviewer[order]
+        rank = np.arange(order.size) - np.searchsorted(sorted_reviewer, sorted_reviewer)
+        keep = order[rank < self.size]
+        self._paper, self._reviewer, self._score = [paper[keep]], [reviewer[keep]], [score[keep]]
+        self._pooled = keep.size
+        last = order[rank == self.size - 1]
+        threshold = np.full(self.n_reviewers, -np.inf)
+        threshold[reviewer[last]] = score[last]
+        self.threshold = np.maximum(self.threshold, threshold)
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.size == 0 or not self._paper:
+            return EMPTY_KEYS, np.zeros(0)
+        self._compact()
+        return pair_keys(self._paper[0], self._reviewer[0], self.n_reviewers), self._score[0]
+
+
+def _rounded_down(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``values`` in ``dtype``, never rounded up (so ``>=`` tests keep a superset)."""
+    converted = values.astype(dtype)
+    too_big = converted > values
+    converted[too_big] = np.nextafter(converted[too_big], dtype.type(-np.inf))
+    return converted
+
+
+@dataclass(frozen=True, eq=False)
+class BlockSelection:
+    keys: np.ndarray
+    score: np.ndarray
+    locked_keys: np.ndarray
+    locked_score: np.ndarray
 
 
 def select_candidates(
@@ -169,116 +284,198 @@ def select_candidates(
     n_reviewers = stream.n_reviewers
     per_paper = min(per_paper, n_reviewers)
     reviewer_top = ReviewerTop(n_reviewers, min(per_reviewer, stream.n_papers))
-    keys, scores = [], []
+
+    def work(block: Block) -> BlockSelection:
+        scores = block.scores
+        if not np.isfinite(scores).all():
+            raise ValueError(f"score block starting at paper {block.start} has non-finite scores")
+        excluded = pair_keys(
+            block.paper_index(block.excluded_rows), block.excluded_cols, n_reviewers
+        )
+        is_locked = sorted_contains(locked_keys, excluded)
+        locked = (
+            excluded[is_locked],
+            scores[block.excluded_rows[is_locked], block.excluded_cols[is_locked]],
+        )
+        block.mask_excluded()
+        keys, score = _paper_top(block, per_paper, n_reviewers)
+        if reviewer_top.size:
+            reviewer_top.add(*reviewer_top.entries(block))
+        return BlockSelection(keys, score, *locked)
+
+    keys, scores, locked_found, locked_found_score = [], [], [], []
+    for selection in stream.map(work):
+        keys.append(selection.keys)
+        scores.append(selection.score)
+        locked_found.append(selection.locked_keys)
+        locked_found_score.append(selection.locked_score)
     locked_score = np.zeros(locked_keys.size)
-    for start, block, (rows, cols) in stream:
-        if not np.all(np.isfinite(block)):
-            raise ValueError(f"score block starting at paper {start} has non-finite scores")
-        block_keys = pair_keys(rows + start, cols, n_reviewers)
-        is_locked = _sorted_contains(locked_keys, block_keys)
-        locked_score[np.searchsorted(locked_keys, block_keys[is_locked])] = block[
-            rows[is_locked], cols[is_locked]
-        ]
-        block[rows, cols] = -np.inf
-        if per_paper:
-            top = np.argpartition(block, n_reviewers - per_paper, axis=1)[:, -per_paper:]
-            top_score = np.take_along_axis(block, top, axis=1)
-            paper = np.broadcast_to(np.arange(start, start + block.shape[0])[:, None], top.shape)
-            valid = np.isfinite(top_score)
-            keys.append(pair_keys(paper[valid], top[valid], n_reviewers))
-            scores.append(top_score[valid].astype(np.float64))
-        reviewer_top.update(start, block)
-    top_keys, top_score = reviewer_top.pairs(n_reviewers)
+    if locked_found:
+        found = np.concatenate(locked_found)
+        locked_score[np.searchsorted(locked_keys, found)] = np.concatenate(locked_found_score)
+    top_keys, top_score = reviewer_top.pairs()
     finite = np.isfinite(top_score)
     keys.append(top_keys[finite])
     scores.append(top_score[finite])
     return Candidates.merge(np.concatenate(keys), np.concatenate(scores)), locked_score
 
 
-@dataclass
+def _paper_top(block: Block, per_paper: int, n_reviewers: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and scores of the ``per_paper`` best (non-excluded) reviewers of each paper."""
+    if not per_paper:
+        return EMPTY_KEYS, np.zeros(0)
+    scores = block.scores
+    top = np.argpartition(scores, n_reviewers - per_paper, axis=1)[:, -per_paper:]
+    top_score = np.take_along_axis(scores, top, axis=1)
+    valid = np.isfinite(top_score)
+    rows = np.broadcast_to(np.arange(scores.shape[0])[:, None], top.shape)[valid]
+    keys = pair_keys(block.paper_index(rows), top[valid], n_reviewers)
+    return keys, top_score[valid].astype(np.float64)
+
+
+@dataclass(frozen=True, eq=False)
 class Pricing:
-    """Reduced-cost pricing of all pairs against the potentials of a restricted solve."""
+    """Reduced-cost pricing of all pairs against the potentials of a restricted solve.
+
+    Immutable and read-only during a pass, so blocks can be priced concurrently.
+    """
 
     model: CostModel
     potentials: np.ndarray
     n_papers: int
+    n_reviewers: int
     coverage_phase: bool
     per_paper: int
-    truncated: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    candidates: Candidates
+    slack: float = 0.0
+    near_per_paper: int = 0
 
     def paper_potential(self) -> np.ndarray:
         return self.potentials[: self.n_papers]
 
-    def reviewer_potential(self, n_reviewers: int) -> np.ndarray:
-        return self.potentials[self.n_papers : self.n_papers + n_reviewers]
+    def reviewer_potential(self) -> np.ndarray:
+        return self.potentials[self.n_papers : self.n_papers + self.n_reviewers]
 
-    def flag(self, start: int, block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Superset of the block's pairs with a negative reduced cost."""
-        pi_paper = self.paper_potential()[start : start + block.shape[0]]
-        pi_reviewer = self.reviewer_potential(block.shape[1])
-        if self.coverage_phase:
-            return self._flag_coverage(block, pi_paper, pi_reviewer)
-        # cost < 0 needs K * round(s * scale) > pi_p - pi_r, hence
-        # s > (pi_p - pi_r) / (K * scale) - 0.5 / scale; checked in block precision
-        # with a margin that covers its rounding, then exactly in integers.
+    def thresholds(self, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+        """``(a, b)`` in ``dtype`` such that every pair with a negative reduced
+        cost has ``score + b[reviewer] > a[paper]``.
+
+        cost < 0 needs ``K * round(s * scale) > pi_p - pi_r`` (the tie-break is
+        non-negative), hence ``s + pi_r / (K * scale) > pi_p / (K * scale) -
+        0.5 / scale``; the margin covers the rounding of the comparison in
+        block precision, the exact integer test follows on the flagged pairs.
+        """
         unit = float(self.model.multiplier) * self.model.scale
-        paper_threshold = pi_paper / unit - 0.5 / self.model.scale
-        reviewer_threshold = pi_reviewer / unit
-        precision = np.finfo(block.dtype).eps
+        paper = self.paper_potential() / unit - 0.5 / self.model.scale
+        paper -= self.slack_cost() / unit
+        reviewer = self.reviewer_potential() / unit
+        precision = float(np.finfo(dtype).eps)
         margin = (
-            8
-            * precision
-            * (
-                1
-                + np.abs(paper_threshold).max(initial=0)
-                + np.abs(reviewer_threshold).max(initial=0)
-            )
+            8 * precision * (1 + np.abs(paper).max(initial=0) + np.abs(reviewer).max(initial=0))
         )
-        threshold = (
-            paper_threshold.astype(block.dtype)[:, None]
-            - reviewer_threshold.astype(block.dtype)[None, :]
-        )
-        threshold -= block.dtype.type(margin)
-        np.subtract(block, threshold, out=threshold)
-        return self._largest_excess(threshold)
+        return _rounded_down(paper - margin, np.dtype(dtype)), reviewer.astype(dtype)
 
-    def _largest_excess(self, excess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions with a positive excess; in rows with very many of them only
-        the largest few, which is enough to add ``per_paper`` pairs per paper.
+    def price(self, block: Block, thresholds: tuple[np.ndarray, np.ndarray]) -> PricedBlock:
+        """Improving pairs of one block (at most ``per_paper`` per paper)."""
+        block.mask_excluded()
+        if self.coverage_phase:
+            rows, cols, truncated = self._flag_coverage(block)
+        else:
+            rows, cols, truncated = self._flag(block, *thresholds)
+        found = self._improving(block, rows, cols)
+        recheck = np.setdiff1d(truncated, found.papers - block.start, assume_unique=True)
+        if recheck.size:
+            rows, cols = np.nonzero(np.isfinite(block.scores[recheck]))
+            found = found.join(self._improving(block, recheck[rows], cols))
+        return found
 
-        A row cut this way is marked in ``self.truncated`` so that the caller
-        can re-examine it fully if its shortlist holds no improving pair (the
+    def _flag(
+        self, block: Block, paper_threshold: np.ndarray, reviewer_threshold: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Superset of the block's pairs with a negative reduced cost.
+
+        Rows whose best ``score + b`` stays below their threshold (nearly all
+        once the potentials are close to optimal) are settled by one row
+        maximum; only the others are searched.  In rows with very many flagged
+        pairs only the largest few are kept, which is enough to add
+        ``per_paper`` pairs; such rows are returned as truncated so that they
+        are re-examined fully if their shortlist holds no improving pair (the
         convergence proof must see every pair).
         """
+        scores = block.scores
+        rows_in_block = slice(block.start, block.start + scores.shape[0])
+        a = paper_threshold[rows_in_block]
+        shifted = _scratch(scores.shape, scores.dtype)
+        np.add(scores, reviewer_threshold, out=shifted)
+        hot = np.flatnonzero(shifted.max(axis=1) > a)
+        if hot.size == 0:
+            return EMPTY_KEYS, EMPTY_KEYS, EMPTY_KEYS
+        excess = shifted[hot]
+        excess -= a[hot, None]
         positive = excess > 0
-        counts = positive.sum(axis=1)
+        counts = np.count_nonzero(positive, axis=1)
         limit = 4 * self.per_paper + 16
         crowded = counts > limit
-        self.truncated = np.flatnonzero(crowded)
-        rows, cols = np.nonzero(positive & ~crowded[:, None])
-        if self.truncated.size == 0 or limit >= excess.shape[1]:
-            self.truncated = np.zeros(0, np.int64)
-            return np.nonzero(positive)
-        top = np.argpartition(excess[self.truncated], excess.shape[1] - limit, axis=1)
-        top = top[:, -limit:]
+        if not crowded.any() or limit >= scores.shape[1]:
+            rows, cols = np.nonzero(positive)
+            return hot[rows], cols, EMPTY_KEYS
+        sparse_rows = np.flatnonzero(~crowded)
+        rows, cols = np.nonzero(positive[sparse_rows])
+        top = np.argpartition(excess[crowded], scores.shape[1] - limit, axis=1)[:, -limit:]
+        truncated = hot[crowded]
         return (
-            np.concatenate([rows, np.repeat(self.truncated, limit)]),
+            np.concatenate([hot[sparse_rows[rows]], np.repeat(truncated, limit)]),
             np.concatenate([cols, top.ravel()]),
+            truncated,
         )
 
-    def _flag_coverage(self, block, pi_paper, pi_reviewer) -> tuple[np.ndarray, np.ndarray]:
+    def _flag_coverage(self, block: Block) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Pair costs are 0 here, so every pair with pi(p) < pi(r) improves the
         coverage; keep only the best-scoring ``per_paper`` of them per paper."""
-        useful = pi_paper[:, None] < pi_reviewer[None, :]
+        scores = block.scores
+        pi_paper = self.paper_potential()[block.start : block.start + scores.shape[0]]
+        useful = pi_paper[:, None] < self.reviewer_potential()[None, :]
         rows = np.flatnonzero(useful.any(axis=1))
         if rows.size == 0:
-            return rows, rows
-        masked = np.where(useful[rows], block[rows], -np.inf)
-        keep = min(self.per_paper, block.shape[1])
-        self.truncated = rows[useful[rows].sum(axis=1) > keep]
-        top = np.argpartition(masked, block.shape[1] - keep, axis=1)[:, -keep:]
+            return EMPTY_KEYS, EMPTY_KEYS, EMPTY_KEYS
+        masked = np.where(useful[rows], scores[rows], -np.inf)
+        keep = min(self.per_paper, scores.shape[1])
+        truncated = rows[useful[rows].sum(axis=1) > keep]
+        top = np.argpartition(masked, scores.shape[1] - keep, axis=1)[:, -keep:]
         valid = np.isfinite(np.take_along_axis(masked, top, axis=1))
-        return np.broadcast_to(rows[:, None], top.shape)[valid], top[valid]
+        return np.broadcast_to(rows[:, None], top.shape)[valid], top[valid], truncated
+
+    def _improving(self, block: Block, rows: np.ndarray, cols: np.ndarray) -> PricedBlock:
+        """Exact integer check of flagged positions: the best ``per_paper``
+        improving pairs per paper, and the best ``near_per_paper`` of those
+        with a reduced cost in ``[0, slack)``."""
+        score = block.scores[rows, cols].astype(np.float64)
+        paper = block.paper_index(rows)
+        reviewer = cols.astype(np.int64)
+        keys = pair_keys(paper, reviewer, self.n_reviewers)
+        keep = np.isfinite(score) & ~self.candidates.contains(keys)
+        paper, reviewer, score, keys = paper[keep], reviewer[keep], score[keep], keys[keep]
+        reduced = self.reduced_costs(paper, reviewer, score)
+        negative = reduced < 0
+        chosen = self.select(*(array[negative] for array in (paper, reviewer, score, reduced)))
+        near = ~negative & (reduced < self.slack_cost())
+        chosen_near = self.select(
+            *(array[near] for array in (paper, reviewer, score, reduced)),
+            per_paper=self.near_per_paper,
+        )
+        return PricedBlock(
+            keys[negative][chosen],
+            score[negative][chosen],
+            unique_keys(paper[negative]),
+            keys[near][chosen_near],
+            score[near][chosen_near],
+        )
+
+    def slack_cost(self) -> int:
+        """The slack in integer cost units (reduced costs are multiples of these)."""
+        if self.coverage_phase or not self.near_per_paper:
+            return 0
+        return int(self.slack * self.model.scale * self.model.multiplier)
 
     def reduced_costs(self, paper: np.ndarray, reviewer: np.ndarray, score: np.ndarray):
         pi_paper = self.potentials[paper]
@@ -286,7 +483,7 @@ class Pricing:
         cost = 0 if self.coverage_phase else self.model.costs(paper, reviewer, score)
         return cost + pi_paper - pi_reviewer
 
-    def select(self, paper, reviewer, score, reduced) -> np.ndarray:
+    def select(self, paper, reviewer, score, reduced, per_paper: int | None = None) -> np.ndarray:
         """At most ``per_paper`` pairs per paper: most negative reduced cost first
         (best score first in the coverage phase, where all are equally useful)."""
         primary = -score if self.coverage_phase else reduced
@@ -294,49 +491,59 @@ class Pricing:
         sorted_paper = paper[order]
         first = np.searchsorted(sorted_paper, sorted_paper)
         rank = np.arange(sorted_paper.size) - first
-        return order[rank < self.per_paper]
+        return order[rank < (self.per_paper if per_paper is None else per_paper)]
 
 
-def price_all_pairs(
-    stream: BlockStream, pricing: Pricing, candidates: Candidates
-) -> tuple[np.ndarray, np.ndarray]:
-    """Stream every pair; return keys and scores of the improving pairs to add."""
-    found_keys, found_score = [], []
-    for start, block, (rows, cols) in stream:
-        block[rows, cols] = -np.inf
-        pricing.truncated = np.zeros(0, np.int64)
-        flag_rows, flag_cols = pricing.flag(start, block)
-        keys, score, paper = _improving(pricing, candidates, start, block, flag_rows, flag_cols)
-        recheck = np.setdiff1d(pricing.truncated + start, paper)
-        if recheck.size:
-            full_rows, full_cols = np.nonzero(
-                np.isin(np.arange(block.shape[0]), recheck - start)[:, None] & np.isfinite(block)
+@dataclass(frozen=True, eq=False)
+class PricedBlock:
+    """Pairs found by pricing: improving ones (``keys``, ``score``), the papers
+    that have any, and nearly improving ones (``near_*``, see ``Pricing.slack``)."""
+
+    keys: np.ndarray
+    score: np.ndarray
+    papers: np.ndarray
+    near_keys: np.ndarray
+    near_score: np.ndarray
+
+    def join(self, other: PricedBlock) -> PricedBlock:
+        return PricedBlock(
+            *(
+                np.concatenate([getattr(self, name), getattr(other, name)])
+                for name in ("keys", "score", "papers", "near_keys", "near_score")
             )
-            extra = _improving(pricing, candidates, start, block, full_rows, full_cols)
-            keys, score = np.concatenate([keys, extra[0]]), np.concatenate([score, extra[1]])
-        found_keys.append(keys)
-        found_score.append(score)
-    if not found_keys:
-        return np.zeros(0, np.int64), np.zeros(0)
-    return np.concatenate(found_keys), np.concatenate(found_score)
+        )
 
 
-def _improving(pricing, candidates, start, block, flag_rows, flag_cols):
-    """Exact integer check of flagged positions; the best ``per_paper`` per paper."""
-    n_reviewers = block.shape[1]
-    score = block[flag_rows, flag_cols].astype(np.float64)
-    paper = flag_rows.astype(np.int64) + start
-    reviewer = flag_cols.astype(np.int64)
-    keys = pair_keys(paper, reviewer, n_reviewers)
-    keep = np.isfinite(score) & ~candidates.contains(keys)
-    paper, reviewer, score, keys = paper[keep], reviewer[keep], score[keep], keys[keep]
-    reduced = pricing.reduced_costs(paper, reviewer, score)
-    negative = reduced < 0
-    paper, reviewer, score, keys, reduced = (
-        array[negative] for array in (paper, reviewer, score, keys, reduced)
-    )
-    chosen = pricing.select(paper, reviewer, score, reduced)
-    return keys[chosen], score[chosen], np.unique(paper)
+_thread_scratch = threading.local()
+
+
+def _scratch(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A per-thread reusable work array: a fresh multi-megabyte allocation per
+    block would cost page faults on every pass."""
+    size = int(np.prod(shape))
+    buffer = getattr(_thread_scratch, "buffer", None)
+    if buffer is None or buffer.dtype != dtype or buffer.size < size:
+        buffer = np.empty(size, dtype=dtype)
+        _thread_scratch.buffer = buffer
+    return buffer[:size].reshape(shape)
+
+
+def price_all_pairs(stream: BlockStream, pricing: Pricing) -> PricedBlock:
+    """Stream every pair; the improving (and nearly improving) pairs to add."""
+    thresholds: dict[np.dtype, tuple[np.ndarray, np.ndarray]] = {}
+    lock = threading.Lock()
+
+    def work(block: Block) -> PricedBlock:
+        dtype = block.scores.dtype
+        with lock:
+            if dtype not in thresholds:
+                thresholds[dtype] = pricing.thresholds(dtype)
+        return pricing.price(block, thresholds[dtype])
+
+    found = PricedBlock(EMPTY_KEYS, np.zeros(0), EMPTY_KEYS, EMPTY_KEYS, np.zeros(0))
+    for block in stream.map(work):
+        found = found.join(block)
+    return found
 
 
 def big_m(costs: np.ndarray, size: int) -> int:
@@ -410,6 +617,7 @@ def solve_dense(
     max_rounds: int = 50,
     paper_labels: tuple[str, ...] | None = None,
     reviewer_labels: tuple[str, ...] | None = None,
+    workers: int = 1,
 ) -> AssignmentResult:
     """Optimal assignment when every pair is scored, with a global optimality proof.
 
@@ -418,6 +626,9 @@ def solve_dense(
     float32/float64 array, the same values on every call; the solver may write
     into the returned array.  ``conflicts`` and ``locked`` are (paper, reviewer)
     index arrays.  ``result.pricing`` lists the rounds.
+
+    ``workers > 1`` produces and prices blocks in that many threads; then
+    ``score_block`` is called concurrently and must be thread-safe.
     """
     started = time.perf_counter()
     conflict_paper, conflict_reviewer = _pair_arrays(conflicts)
@@ -440,7 +651,7 @@ def solve_dense(
     )
     base = prepare(problem)
     locked_keys = np.sort(pair_keys(problem.locked_paper, problem.locked_reviewer, n_reviewers))
-    excluded_keys = np.unique(
+    excluded_keys = unique_keys(
         np.concatenate(
             [
                 pair_keys(problem.conflict_paper, problem.conflict_reviewer, n_reviewers),
@@ -454,6 +665,7 @@ def solve_dense(
         n_reviewers=n_reviewers,
         excluded_keys=excluded_keys,
         block_rows=block_rows or max(1, BLOCK_ELEMENTS // max(n_reviewers, 1)),
+        workers=workers,
     )
     model = CostModel(
         scale=scale,
@@ -519,6 +731,8 @@ class ColumnGeneration:
     model: CostModel
     additions_per_paper: int
     max_rounds: int
+    near_slack: float = NEAR_SLACK
+    near_per_paper: int = NEAR_PER_PAPER
 
     def _penalty(self, costs: np.ndarray) -> int:
         return big_m(costs, self._n_nodes + self.base.total_demand)
@@ -577,10 +791,18 @@ class ColumnGeneration:
                 model=self.model,
                 potentials=potentials,
                 n_papers=self.base.n_papers,
+                n_reviewers=self.base.n_reviewers,
                 coverage_phase=phase != "score",
                 per_paper=self.additions_per_paper,
+                candidates=candidates,
+                slack=self.near_slack,
+                near_per_paper=self.near_per_paper,
             )
-            keys, score = price_all_pairs(self.stream, pricing, candidates)
+            found = price_all_pairs(self.stream, pricing)
+            keys = found.keys
+            if keys.size:
+                keys = np.concatenate([keys, found.near_keys])
+                score = np.concatenate([found.score, found.near_score])
             rounds.append(
                 PricingRound(
                     candidates=int(candidates.keys.size),

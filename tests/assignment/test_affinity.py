@@ -5,6 +5,7 @@ import scipy.sparse as sp
 from reviews.assignment import solve
 from reviews.assignment.affinity import (
     BID_VALUES,
+    SIGNALS,
     SignalWeights,
     SparsePairs,
     bid_values,
@@ -118,3 +119,35 @@ def test_affinity_feeds_the_solver():
 def test_signal_with_duplicate_pair_is_rejected():
     with pytest.raises(ValueError, match="twice"):
         combine_signals(n_papers=1, n_reviewers=1, bid=SparsePairs([0, 0], [0, 0], [1, 1]))
+
+
+def test_combined_signals_match_a_pair_by_pair_reference():
+    # Unsorted, overlapping signals of different sizes (one empty, one sorted):
+    # every pair of the union appears once, in key order, with each signal's
+    # own value or 0.
+    rng = np.random.default_rng(7)
+    n_papers, n_reviewers = 40, 30
+    given = {}
+    for name, count in (("bid", 300), ("topic", 0), ("text", 500), ("imported", 200)):
+        keys = rng.choice(n_papers * n_reviewers, size=count, replace=False)
+        if name == "imported":
+            keys = np.sort(keys)
+        given[name] = SparsePairs(keys // n_reviewers, keys % n_reviewers, rng.random(count))
+    affinity = combine_signals(n_papers=n_papers, n_reviewers=n_reviewers, **given)
+    expected = {}
+    for column, name in enumerate(SIGNALS):
+        pairs = given[name]
+        for paper, reviewer, value in zip(
+            pairs.paper.tolist(), pairs.reviewer.tolist(), pairs.value.tolist(), strict=True
+        ):
+            expected.setdefault((paper, reviewer), [0.0] * len(SIGNALS))[column] = value
+    pairs = list(zip(affinity.paper.tolist(), affinity.reviewer.tolist(), strict=True))
+    assert pairs == sorted(expected)
+    assert affinity.signals.tolist() == [expected[pair] for pair in pairs]
+
+
+def test_unsorted_signal_with_duplicate_pair_is_rejected():
+    with pytest.raises(ValueError, match="text signal lists a pair twice"):
+        combine_signals(
+            n_papers=3, n_reviewers=3, text=SparsePairs([2, 0, 1, 0], [1, 2, 0, 2], [1, 2, 3, 4])
+        )

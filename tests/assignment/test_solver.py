@@ -4,6 +4,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from reviews.assignment import AssignmentProblem, quality_summary, solve, solve_dense
+from reviews.assignment.dense import BlockStream, select_candidates
 
 
 def problem_from_matrix(scores, *, demand=1, min_load=0, max_load=1, **kwargs):
@@ -395,8 +396,8 @@ def full_problem(scores, conflicts, **kwargs):
     )
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_dense_pricing_matches_full_solve(seed):
+@pytest.mark.parametrize(("seed", "workers"), [(0, 1), (1, 1), (0, 2)])
+def test_dense_pricing_matches_full_solve(seed, workers):
     scores, conflicts = dense_instance(seed)
     loads = {"demand": 3, "min_load": 2, "max_load": 6}
     full = solve(full_problem(scores, conflicts, **loads))
@@ -407,7 +408,8 @@ def test_dense_pricing_matches_full_solve(seed):
         conflicts=conflicts,
         candidates_per_paper=5,
         candidates_per_reviewer=3,
-        block_rows=64,
+        block_rows=64 if workers == 1 else 16,
+        workers=workers,
         **loads,
     )
     assert full.is_optimal and dense.is_optimal
@@ -493,3 +495,32 @@ def test_dense_hall_bottleneck_falls_back_to_best_coverage():
     assert dense.objective == pytest.approx(full.objective, abs=1e-6)
     assert dense.is_optimal
     assert {r.phase for r in dense.pricing} >= {"score", "cut"}
+
+
+def test_dense_first_pass_keeps_the_best_of_every_paper_and_reviewer():
+    scores, conflicts = dense_instance(5, n_papers=90, n_reviewers=40)
+    excluded = np.sort(conflicts[0].astype(np.int64) * 40 + conflicts[1])
+    stream = BlockStream(
+        lambda start, stop: scores[start:stop].copy(),
+        n_papers=90,
+        n_reviewers=40,
+        excluded_keys=excluded,
+        block_rows=7,
+        workers=2,
+    )
+    candidates, _ = select_candidates(
+        stream, per_paper=4, per_reviewer=6, locked_keys=np.zeros(0, np.int64)
+    )
+    masked = scores.astype(np.float64)
+    masked[conflicts] = -np.inf
+    expected = set()
+    for paper in range(90):
+        expected |= {(paper, int(r)) for r in np.argsort(-masked[paper], kind="stable")[:4]}
+    for reviewer in range(40):
+        expected |= {
+            (int(p), reviewer) for p in np.argsort(-masked[:, reviewer], kind="stable")[:6]
+        }
+    found = set(zip((candidates.keys // 40).tolist(), (candidates.keys % 40).tolist(), strict=True))
+    assert found == expected
+    paper, reviewer = candidates.keys // 40, candidates.keys % 40
+    assert np.array_equal(candidates.score, masked[paper, reviewer])
