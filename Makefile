@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the address the server listens on (override for a public name).
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install lint format worker clean
 
@@ -18,12 +20,14 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# load_demo creates only what is missing: chairs' edits and changed passwords survive a rerun.
+run: export SITE_URL := $(SITE_URL)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "  Workshop CFP is running at http://$(HOST):$(PORT)/"
-	@echo "  Demo logins (password demo-pass-2026): admin@demo.test, chair@demo.test,"
+	@echo "  Demo logins (password demo-pass-2026 unless changed): admin@demo.test, chair@demo.test,"
 	@echo "  reviewer1@demo.test ... reviewer6@demo.test, author1@demo.test ... author8@demo.test"
 	@echo "  E-mail is written to var/outbox/. Stop with Ctrl-C."
 	@echo ""

@@ -4,10 +4,15 @@ several authors and real (blank, valid) PDFs, on the seeded workshops and the de
 Idempotent: a submission is identified by its workshop and title; running ``load()`` again
 changes nothing. Rows are written directly (no e-mail is queued for demo data). The PDFs are
 generated with pypdf only, so no test dependency is needed at runtime.
+
+Realistic: papers are dated shortly before their call's deadline (a 2023 call has papers
+submitted in 2023), drafts exist only where the call is still open, and a workshop whose page
+publishes no call (Secure and Safe ML: no dates, no submission types) has no papers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 
@@ -96,8 +101,8 @@ PLAN = [
     ("bugs-2023", 2, S, (4, 6), False),
     ("bugs-2023", 5, S, (7,), True),
     ("safe-ml-2026", 7, S, (2, 5), False),
-    ("safe-ml-2026", 3, D, (6,), False),
-    ("secure-and-safe-ml", 4, S, (3,), True),
+    ("safe-ml-2026", 3, S, (6,), False),
+    # None on secure-and-safe-ml: its page publishes no deadline and no submission type.
 ]
 
 EXTERNAL = {"name": "Jordan Reyes", "email": "j.reyes@unaffiliated.example", "affiliation": ""}
@@ -110,7 +115,7 @@ def load(stdout=None) -> int:
     workshops = {
         w.slug: w
         for w in Workshop.objects.filter(slug__in=[DEMO_EDITION, *SEED_SLUGS]).prefetch_related(
-            "submission_types", "topics"
+            "submission_types", "topics", "dates"
         )
     }
     created = 0
@@ -119,11 +124,32 @@ def load(stdout=None) -> int:
         people = [authors[i] for i in author_indexes if authors[i] is not None]
         if workshop is None or not people:
             continue
+        if state == D and not _is_open(workshop):
+            continue  # a draft left in a closed call would never be submitted
         if _create(workshop, PAPERS[paper], state, people, external):
             created += 1
     if stdout is not None:
         stdout.write(f"  {created} demo submissions created\n")
     return created
+
+
+def _is_open(workshop) -> bool:
+    deadline = workshop.submission_deadline
+    return deadline is None or deadline > timezone.now()
+
+
+def _timeline(workshop, number: int) -> dict[str, dt.datetime]:
+    """When paper ``number`` was started and submitted: hours to days before the call's deadline
+    (extension included), and never in the future while the call is open."""
+    now = timezone.now()
+    deadline = workshop.submission_deadline
+    anchor = min(now, deadline) if deadline else now
+    submitted = anchor - dt.timedelta(hours=2 + 7 * number)
+    return {
+        "created": submitted - dt.timedelta(days=3 + number % 4, hours=number),
+        "submitted": submitted,
+        "withdrawn": min(now, submitted + dt.timedelta(days=2)),
+    }
 
 
 @transaction.atomic
@@ -135,7 +161,7 @@ def _create(workshop, paper, state, people, external) -> bool:
     number = (Submission.objects.filter(workshop=workshop).aggregate(n=Max("number"))["n"] or 0) + 1
     types = list(workshop.submission_types.all())
     topics = list(workshop.topics.all())
-    now = timezone.now()
+    when = _timeline(workshop, number)
     contact = people[0]
     submission = Submission.objects.create(
         workshop=workshop,
@@ -148,11 +174,13 @@ def _create(workshop, paper, state, people, external) -> bool:
         state=state,
         ack_code_of_conduct=bool(workshop.code_of_conduct_url),
         ack_code_of_ethics=bool(workshop.code_of_ethics_url),
-        ack_dual_submission=not workshop.dual_submission_allowed,
+        ack_dual_submission=workshop.dual_submission_allowed is False,
         ack_anonymized=workshop.is_double_blind and state != SubmissionState.DRAFT,
-        submitted_at=now if state != SubmissionState.DRAFT else None,
-        withdrawn_at=now if state == SubmissionState.WITHDRAWN else None,
+        submitted_at=when["submitted"] if state != SubmissionState.DRAFT else None,
+        withdrawn_at=when["withdrawn"] if state == SubmissionState.WITHDRAWN else None,
     )
+    # created_at is set on insert (auto_now_add): date it back like the rest of the timeline.
+    Submission.objects.filter(pk=submission.pk).update(created_at=when["created"])
     if topics:
         submission.topics.set(topics[number % len(topics) : number % len(topics) + 2])
     order = itertools.count()
@@ -205,4 +233,16 @@ def _create(workshop, paper, state, people, external) -> bool:
             to_state=SubmissionState.WITHDRAWN,
             message="Withdrawn by the authors (demo).",
         )
+    # The activity log and the file carry the same timeline as the submission.
+    activities = SubmissionActivity.objects.filter(submission=submission)
+    for action, key in (
+        (ActivityAction.CREATED, "created"),
+        (ActivityAction.SUBMITTED, "submitted"),
+        (ActivityAction.WITHDRAWN, "withdrawn"),
+    ):
+        activities.filter(action=action).update(created_at=when[key])
+    uploaded = when["created"] + dt.timedelta(hours=1)
+    if state != SubmissionState.DRAFT:
+        uploaded = when["submitted"] - dt.timedelta(minutes=20)
+    SubmissionFile.objects.filter(submission=submission).update(uploaded_at=uploaded)
     return True

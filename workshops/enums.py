@@ -13,6 +13,8 @@ class Anonymity(models.TextChoices):
     DOUBLE_BLIND = "double_blind", "Double-blind (authors and reviewers anonymous)"
     SINGLE_BLIND = "single_blind", "Single-blind (reviewers anonymous)"
     OPEN = "open", "Open (nobody anonymous)"
+    # The call does not say; treated as not double-blind (no anonymization required).
+    NOT_STATED = "not_stated", "Not stated"
 
 
 class PresentationOutcome(models.TextChoices):

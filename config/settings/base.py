@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.orcid",
     "accounts",
     "mail",
     "workshops",
@@ -79,6 +78,26 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+
+
+def sqlite_file_options(database: dict) -> dict:
+    """For a SQLite file: writers take the lock when their transaction starts (IMMEDIATE) and
+    wait up to 20 s for it, and WAL lets readers run beside the writer, so the web server and
+    the Celery worker of ``make run`` do not fail with "database is locked"."""
+    name = str(database.get("NAME", ""))
+    if database.get("ENGINE") != "django.db.backends.sqlite3" or name in ("", ":memory:"):
+        return database.get("OPTIONS", {})
+    if name.startswith("file:") and "mode=memory" in name:
+        return database.get("OPTIONS", {})
+    return {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+        **database.get("OPTIONS", {}),
+    }
+
+
+DATABASES["default"]["OPTIONS"] = sqlite_file_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -113,8 +132,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Workshop CFP")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS: dict = {}
-# ORCID sign-in is offered only when the instance has registered an ORCID client.
+# ORCID sign-in is offered only when the instance has registered an ORCID client: without one
+# the provider app is not installed, so /accounts/orcid/login/ does not exist (404, not a 500).
 if env.str("ORCID_CLIENT_ID", default=""):
+    INSTALLED_APPS.insert(
+        INSTALLED_APPS.index("allauth.socialaccount") + 1, "allauth.socialaccount.providers.orcid"
+    )
     SOCIALACCOUNT_PROVIDERS["orcid"] = {
         "BASE_DOMAIN": env.str("ORCID_BASE_DOMAIN", default="orcid.org"),
         "MEMBER_API": env.bool("ORCID_MEMBER_API", default=False),

@@ -15,10 +15,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
+from submissions.enums import SubmissionState
+from submissions.models import Submission
 from workshops.demo import loader, seeds
-from workshops.enums import AOE, DATE_ORDER, DateKind, MemberRole
+from workshops.enums import AOE, DATE_ORDER, Anonymity, DateKind, MemberRole
 from workshops.management.commands import load_demo
 from workshops.models import (
     ImportantDate,
@@ -90,18 +93,138 @@ def test_load_demo_twice_creates_no_duplicates(db):
     assert first["EmailAddress"] == 16
 
 
-def test_demo_edition_dates_follow_the_day_of_the_run(db):
-    run_at = dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 03:00 on March 2 AoE
+def demo_deadline() -> dt.datetime:
+    demo = Workshop.objects.get(is_demo=True)
+    return demo.dates.get(kind=DateKind.PAPER_SUBMISSION).original_at
+
+
+def test_demo_edition_dates_count_from_the_day_of_the_first_run(db):
+    loader.load(now=dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC))  # 03:00 on March 2 AoE
+
+    # March 2 + 21 days, at 23:59:59 AoE.
+    assert demo_deadline() == dt.datetime(2026, 3, 24, 11, 59, 59, tzinfo=UTC)
+
+
+def test_demo_edition_dates_stay_while_its_call_is_open(db):
+    run_at = dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
     loader.load(now=run_at)
     first = counts()
 
     loader.load(now=run_at + dt.timedelta(days=10))
 
     assert counts() == first
-    demo = Workshop.objects.get(is_demo=True)
-    deadline = demo.dates.get(kind=DateKind.PAPER_SUBMISSION).original_at
-    # March 2 + 10 days + 21 days, at 23:59:59 AoE.
-    assert deadline == dt.datetime(2026, 4, 3, 11, 59, 59, tzinfo=UTC)
+    assert demo_deadline() == dt.datetime(2026, 3, 24, 11, 59, 59, tzinfo=UTC)
+
+
+def test_demo_edition_dates_move_once_its_call_has_closed(db):
+    run_at = dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    loader.load(now=run_at)
+    first = counts()
+
+    loader.load(now=run_at + dt.timedelta(days=40))
+
+    assert counts() == first
+    # April 11 + 21 days = May 2, at 23:59:59 AoE: open again.
+    assert demo_deadline() == dt.datetime(2026, 5, 3, 11, 59, 59, tzinfo=UTC)
+    demo = Workshop.objects.prefetch_related("dates").get(is_demo=True)
+    assert demo.accepts_new_submissions(now=run_at + dt.timedelta(days=40))
+
+
+def test_demo_edition_extension_keeps_its_call_open_across_runs(db):
+    run_at = dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    loader.load(now=run_at)
+    date = Workshop.objects.get(is_demo=True).dates.get(kind=DateKind.PAPER_SUBMISSION)
+    date.extended_at = date.original_at + dt.timedelta(days=30)
+    date.save()
+
+    loader.load(now=run_at + dt.timedelta(days=40))  # after the original, before the extension
+
+    date.refresh_from_db()
+    assert date.original_at == dt.datetime(2026, 3, 24, 11, 59, 59, tzinfo=UTC)
+    assert date.extended_at == date.original_at + dt.timedelta(days=30)
+
+
+def test_second_load_demo_keeps_a_chairs_edits(db):
+    run_command()
+    first = counts()
+    bands = Workshop.objects.get(slug="bands-2023")
+    bands.name = "BANDS, renamed by its chair"
+    bands.save()
+    Topic.objects.create(workshop=bands, name="A topic the chair added", order=99)
+    first["Topic"] += 1
+    renamed = bands.topics.order_by("order").first()
+    renamed.name = "A topic the chair renamed"
+    renamed.save()
+    bands.people.create(name="An organizer the chair added")
+    first["Person"] += 1
+    bugs_deadline = ImportantDate.objects.get(
+        workshop__slug="bugs-2023", kind=DateKind.PAPER_SUBMISSION
+    )
+    bugs_deadline.extended_at = bugs_deadline.original_at + dt.timedelta(days=7)
+    bugs_deadline.save()
+    Membership.objects.filter(
+        workshop=bands, user__email="reviewer1@demo.test", role=MemberRole.REVIEWER
+    ).delete()
+    first["Membership"] -= 1
+    reviewer = User.objects.get(email="reviewer2@demo.test")
+    reviewer.set_password("a-password-of-my-own")
+    reviewer.full_name = "Lukas B."
+    reviewer.save()
+
+    output = run_command()
+
+    assert counts() == first
+    bands.refresh_from_db()
+    assert bands.name == "BANDS, renamed by its chair"
+    assert bands.topics.filter(name="A topic the chair added").exists()
+    assert bands.topics.filter(name="A topic the chair renamed").exists()
+    assert not bands.topics.filter(name=seeds.BANDS_2023["topics"][0]).exists()
+    assert bands.people.filter(name="An organizer the chair added").exists()
+    bugs_deadline.refresh_from_db()
+    assert bugs_deadline.extended_at == dt.datetime(2023, 10, 7, 11, 59, 59, tzinfo=UTC)
+    assert not bands.memberships.filter(user__email="reviewer1@demo.test").exists()
+    reviewer.refresh_from_db()
+    assert reviewer.check_password("a-password-of-my-own")
+    assert reviewer.full_name == "Lukas B."
+    assert "0 created" in output
+
+
+def test_load_demo_recreates_a_deleted_demo_workshop(db, no_app_loaders):
+    run_command()
+    first = counts()
+    Workshop.objects.get(slug="bugs-2023").delete()
+
+    run_command()
+
+    assert counts() == first
+    bugs = Workshop.objects.get(slug="bugs-2023")
+    assert bugs.topics.count() == 20 and bugs.people.count() == 10
+    assert bugs.memberships.count() == 4  # the chair and three reviewers
+
+
+def test_load_demo_reset_restores_the_seeds(db):
+    run_command()
+    first = counts()
+    bands = Workshop.objects.get(slug="bands-2023")
+    bands.name = "Renamed"
+    bands.anonymity = "open"
+    bands.save()
+    Topic.objects.create(workshop=bands, name="A topic the chair added", order=99)
+    bands.dates.filter(kind=DateKind.CAMERA_READY).delete()
+    reviewer = User.objects.get(email="reviewer2@demo.test")
+    reviewer.set_password("a-password-of-my-own")
+    reviewer.save()
+
+    output = run_command("--reset")
+
+    assert counts() == first
+    bands.refresh_from_db()
+    assert bands.name == seeds.BANDS_2023["name"] and bands.is_double_blind
+    assert not bands.topics.filter(name="A topic the chair added").exists()
+    assert bands.dates.filter(kind=DateKind.CAMERA_READY).exists()
+    reviewer.refresh_from_db()
+    assert reviewer.check_password(seeds.PASSWORD)
+    assert "Restored to the seeds" in output
 
 
 # --- Seed facts --------------------------------------------------------------------------------
@@ -211,6 +334,12 @@ def test_safe_ml_has_three_paper_types_and_ieee_proceedings(demo):
     ]
     assert safe.is_archival
     assert safe.proceedings == "IEEE Digital Library"
+    # Its call names the IEEE template without a link, and states no review or dual policy.
+    assert "IEEE conference proceedings template" in safe.submission_instructions
+    assert (safe.template_latex_url, safe.template_word_url) == ("", "")
+    assert safe.anonymity == Anonymity.NOT_STATED and not safe.is_double_blind
+    assert safe.dual_submission_allowed is None
+    assert not safe.requires_dual_submission_statement
     assert (safe.edition, safe.venue, safe.format) == ("2nd", "Daejeon, South Korea", "in_person")
     assert safe.colocated_with.startswith("ICST 2026")
     assert "SAFE-ML 2025" not in safe.overview
@@ -226,10 +355,31 @@ def test_secure_and_safe_ml_is_virtual_with_dates_tbd(demo):
 
     assert workshop.format == "virtual"
     assert workshop.is_published
+    # Its page names no year and states no policy.
+    assert workshop.year is None
+    assert workshop.short_name == "Secure and Safe ML"
+    assert workshop.anonymity == Anonymity.NOT_STATED
+    assert workshop.is_archival is None and workshop.dual_submission_allowed is None
+    assert not workshop.submission_types.exists() and not workshop.criteria.exists()
     assert workshop.topics.count() == 7
     assert workshop.submission_deadline is None
     assert not workshop.accepts_new_submissions()
     assert all(d.original_at is None for d in workshop.dates.all())
+
+
+def test_review_criteria_are_those_the_calls_list(demo):
+    criteria = {w.slug: [c.name for c in w.criteria.all()] for w in Workshop.objects.all()}
+
+    assert criteria["bugs-2023"] == [
+        "Soundness of the methodology",
+        "Relevance to the workshop",
+        "Societal impacts",
+    ]
+    assert criteria["safe-ml-2026"] == [] and criteria["secure-and-safe-ml"] == []
+    # Every review form asks for an overall recommendation: no criterion duplicates it.
+    assert not any(
+        "recommendation" in name.lower() for names in criteria.values() for name in names
+    )
 
 
 def test_no_mojibake_in_any_text(demo):
@@ -252,6 +402,37 @@ def test_every_demo_row_passes_model_validation(demo):
     for model in [Workshop, ImportantDate, Topic, SubmissionType, ReviewCriterion, Person, User]:
         for obj in model.objects.all():
             obj.full_clean()
+
+
+# --- Demo submissions ------------------------------------------------------------------------
+
+
+def test_demo_submissions_are_dated_before_their_calls_deadline(demo):
+    now = timezone.now()
+    papers = Submission.objects.exclude(state=SubmissionState.DRAFT).select_related("workshop")
+    late = []
+    for paper in papers:
+        workshop = Workshop.objects.prefetch_related("dates").get(pk=paper.workshop_id)
+        deadline = workshop.submission_deadline
+        # Shortly before the deadline of a closed call; before now in an open one.
+        ok = paper.created_at < paper.submitted_at <= min(deadline, now) and (
+            deadline > now or deadline - paper.submitted_at < dt.timedelta(days=7)
+        )
+        if not ok:
+            late.append((paper.workshop.slug, paper.number, paper.submitted_at, deadline))
+
+    assert papers.filter(workshop__slug="bands-2023").exists()
+    assert late == []
+    for paper in papers.filter(workshop__slug="bugs-2023"):
+        assert paper.submitted_at.year == 2023 and paper.created_at.year == 2023
+        assert {a.created_at.year for a in paper.activities.all()} == {2023}
+
+
+def test_demo_submissions_only_where_a_call_was_published(demo):
+    assert not Submission.objects.filter(workshop__slug="secure-and-safe-ml").exists()
+    drafts = Submission.objects.filter(state=SubmissionState.DRAFT)
+    assert drafts.exists()
+    assert set(drafts.values_list("workshop__slug", flat=True)) == {"demo-trustworthy-ml"}
 
 
 # --- Demo edition and accounts -----------------------------------------------------------------

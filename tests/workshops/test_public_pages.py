@@ -1,6 +1,7 @@
 """The public pages: what a visitor reads on the list of calls and on a workshop's page."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -359,3 +360,111 @@ def test_people_roles_are_grouped_on_the_page(client):
     html = squash(page(client, workshop))
 
     assert 'id="panelists"' in html and 'id="organizers"' not in html
+
+
+# --- Policies a call does not state -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_detail_hides_policies_and_year_a_call_does_not_state(client):
+    workshop = WorkshopFactory(
+        name="Secure and Safe ML",
+        acronym="",
+        year=None,
+        anonymity=Anonymity.NOT_STATED,
+        is_archival=None,
+        dual_submission_allowed=None,
+        presentation_outcomes=[],
+    )
+
+    html = squash(page(client, workshop))
+
+    assert 'id="policies"' not in html
+    for line in ("review.", "Archival.", "Non-archival.", "Dual submission"):
+        assert line not in html
+    assert "None" not in html
+    assert "<title>Secure and Safe ML" in html
+
+
+@pytest.mark.django_db
+def test_detail_shows_only_the_policies_a_call_states(client):
+    workshop = WorkshopFactory(
+        anonymity=Anonymity.NOT_STATED,
+        is_archival=True,
+        proceedings="IEEE Digital Library",
+        dual_submission_allowed=None,
+        presentation_outcomes=[],
+    )
+
+    html = squash(page(client, workshop))
+
+    assert "Archival." in html and "(IEEE Digital Library)" in html
+    assert "review." not in html and "Dual submission" not in html
+
+
+# --- The real demo data ------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_data(db, monkeypatch):
+    """The workshops of ``load_demo`` (without demo papers: these pages do not show them)."""
+    from django.core.management import call_command
+
+    from workshops.management.commands import load_demo
+
+    monkeypatch.setattr(load_demo, "APP_LOADERS", [])
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def get(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return squash(response.content.decode())
+
+
+def test_demo_bugs_page_nests_its_topics(client, demo_data):
+    html = get(client, "/w/bugs-2023/")
+
+    topics = re.search(r'<ul class="topics">(.*)</ul>', html).group(1)
+    assert re.search(
+        r"<li>Backdoor attacks <ul><li>Poisoning attacks</li><li>Dirty-label backdoor attacks</li>",
+        topics,
+    )
+    assert re.search(
+        r"<li>Backdoor defenses <ul><li>Backdoor detection \(poisoned inputs, poisoned models\)"
+        r"</li><li>Backdoor mitigation \(data sanitization, model repair\)</li>",
+        topics,
+    )
+    assert re.search(r"<li>Backdoor for social good <ul><li>Watermarking", topics)
+    assert "Double-blind review." in html and "Non-archival." in html
+    assert "Dual submission allowed." in html
+
+
+def test_demo_safe_ml_page_lists_three_types_and_only_stated_policies(client, demo_data):
+    html = get(client, "/w/safe-ml-2026/")
+
+    for name, pages in (("Full Paper", 8), ("Short Paper", 4), ("Position Paper", 2)):
+        assert f"<strong>{name}</strong> — up to {pages} pages, excluding references" in html
+    assert "Archival." in html and "(IEEE Digital Library)" in html
+    assert "review." not in html and "Dual submission" not in html
+    assert "ieee.org" not in html
+
+
+def test_demo_bands_page_strikes_the_original_deadline(client, demo_data):
+    html = get(client, "/w/bands-2023/")
+
+    row = re.search(r'<tr class="date-paper_submission[^"]*">(.*?)</tr>', html).group(1)
+    assert re.search(r"<del><time datetime=\"2023-01-26T11:59:59Z\">[^<]*January 25, 2023", row)
+    assert re.search(
+        r'<strong><time data-local datetime="2023-02-04T11:59:59Z">[^<]*February 3', row
+    )
+    assert "Extended</span>" in row
+
+
+def test_demo_secure_and_safe_ml_page_states_no_year_nor_policy(client, demo_data):
+    html = get(client, "/w/secure-and-safe-ml/")
+
+    assert 'id="policies"' not in html and "None" not in html
+    assert "Submit a paper" not in html
+    index = get(client, "/")
+    assert "Secure and Safe ML" in index and "None" not in index

@@ -1,8 +1,14 @@
 """Write the demo workshops and users of ``seeds`` to the database; safe to run again.
 
-Rows are keyed by natural keys (a workshop's slug, a user's e-mail address, a date's kind, a
-topic's name under its parent...), so a second run updates in place and creates nothing twice.
-The demo edition's dates are recomputed from the day of the run, so its call stays open.
+By default a run only creates what is missing, keyed by natural keys (a workshop's slug, a
+user's e-mail address, a membership's workshop, user and role). It never overwrites or deletes a
+row that exists: once a demo workshop exists its call (texts, dates, topics, types, criteria,
+people) belongs to its chairs, and a demo account keeps the password its owner chose. The one
+exception keeps the demo edition open forever: when its paper deadline (extension included) has
+passed, its dates are recomputed from the day of the run.
+
+``reset=True`` (``load_demo --reset``) restores the seed state: fields and passwords are
+overwritten, and topics, dates, people and unused criteria that are not in the seeds are removed.
 """
 
 from __future__ import annotations
@@ -78,22 +84,37 @@ def instant(kind: str, day: dt.date | None, tz: str) -> dt.datetime | None:
 
 
 @transaction.atomic
-def load(stdout=None, *, now: dt.datetime | None = None) -> dict[str, int]:
-    """Create or update the demo workshops, users and memberships; return what exists now.
+def load(stdout=None, *, now: dt.datetime | None = None, reset: bool = False) -> dict[str, int]:
+    """Create the missing demo workshops, users and memberships (``reset``: restore all of them
+    to the seeds); return how many exist and how many were created.
 
     ``now`` fixes the day the demo edition's relative dates count from (tests use it).
     """
     now = now or timezone.now()
-    workshops = [_load_workshop(seed, _seed_dates(seed)) for seed in seeds.SEED_WORKSHOPS]
-    workshops.append(_load_demo_edition(now))
-    users = _load_users()
-    memberships = _load_memberships()
+    loaded = [(seed, _seed_dates(seed)) for seed in seeds.SEED_WORKSHOPS]
+    workshops, created_slugs = [], set()
+    for seed, dates in loaded:
+        workshop, created = _load_workshop(seed, dates, reset=reset)
+        workshops.append(workshop)
+        if created:
+            created_slugs.add(workshop.slug)
+    demo, created = _load_demo_edition(now, reset=reset)
+    workshops.append(demo)
+    if created:
+        created_slugs.add(demo.slug)
+    users, created_emails = _load_users(reset=reset)
+    memberships = _load_memberships(
+        created_slugs=created_slugs, created_emails=created_emails, reset=reset
+    )
     if stdout is not None:
         for workshop in workshops:
-            stdout.write(f"  {workshop.short_name}: {workshop.name} ({workshop.slug})\n")
+            state = "created" if workshop.slug in created_slugs else "kept"
+            stdout.write(f"  {workshop.short_name}: {workshop.name} ({workshop.slug}), {state}\n")
     return {
         "workshops": len(workshops),
+        "workshops_created": len(created_slugs),
         "users": len(users),
+        "users_created": len(created_emails),
         "memberships": memberships,
     }
 
@@ -111,45 +132,69 @@ def _seed_dates(seed: dict) -> list[dict]:
     ]
 
 
-def _load_demo_edition(now: dt.datetime) -> Workshop:
+def _demo_dates(now: dt.datetime) -> list[dict]:
     seed = seeds.DEMO_EDITION
     tz = seed.get("timezone", AOE)
     today = now.astimezone(zoneinfo.ZoneInfo(tz)).date()
-    dates = []
-    for d in seed["dates"]:
-        day = today + dt.timedelta(days=d["in_days"])
-        dates.append(
-            {
-                "kind": d["kind"],
-                "original_at": instant(d["kind"], day, tz),
-                "extended_at": None,
-                "note": "",
-            }
+    return [
+        {
+            "kind": d["kind"],
+            "original_at": instant(d["kind"], today + dt.timedelta(days=d["in_days"]), tz),
+            "extended_at": None,
+            "note": "",
+        }
+        for d in seed["dates"]
+    ]
+
+
+def _demo_year(dates: list[dict]) -> int:
+    return max(d["original_at"] for d in dates).year
+
+
+def _load_demo_edition(now: dt.datetime, *, reset: bool) -> tuple[Workshop, bool]:
+    dates = _demo_dates(now)
+    workshop, created = _load_workshop(
+        seeds.DEMO_EDITION, dates, year=_demo_year(dates), is_demo=True, reset=reset
+    )
+    if not created and not reset:
+        deadline = (
+            Workshop.objects.prefetch_related("dates").get(pk=workshop.pk).submission_deadline
         )
-    year = max(d["original_at"] for d in dates).year
-    return _load_workshop(seed, dates, year=year, is_demo=True)
+        if deadline is None or deadline < now:
+            # The call has closed: open it again from today. Never while it is open, so the
+            # dates (and the reminders keyed by them) do not move under a running session.
+            _write_dates(workshop, dates)
+            workshop.year = _demo_year(dates)
+            workshop.save(update_fields=["year", "updated_at"])
+    return workshop, created
 
 
 def _load_workshop(
-    seed: dict, dates: list[dict], *, year: int | None = None, is_demo: bool = False
-) -> Workshop:
+    seed: dict,
+    dates: list[dict],
+    *,
+    year: int | None = None,
+    is_demo: bool = False,
+    reset: bool = False,
+) -> tuple[Workshop, bool]:
+    """The workshop of ``seed``, with its call when it is created (or ``reset``)."""
     defaults = {field: seed[field] for field in WORKSHOP_FIELDS}
     defaults.update(
-        year=year or seed["year"],
+        year=year if is_demo else seed["year"],
         timezone=seed.get("timezone", AOE),
         is_published=True,
         is_demo=is_demo,
     )
-    workshop, _ = Workshop.objects.update_or_create(slug=seed["slug"], defaults=defaults)
+    if reset:
+        workshop, created = Workshop.objects.update_or_create(slug=seed["slug"], defaults=defaults)
+    else:
+        workshop, created = Workshop.objects.get_or_create(slug=seed["slug"], defaults=defaults)
+        if not created:
+            return workshop, False
 
-    for d in dates:
-        ImportantDate.objects.update_or_create(
-            workshop=workshop,
-            kind=d["kind"],
-            defaults={k: d[k] for k in ("original_at", "extended_at", "note")},
-        )
-    workshop.dates.exclude(kind__in=[d["kind"] for d in dates]).delete()
-
+    _write_dates(workshop, dates)
+    if reset:
+        workshop.dates.exclude(kind__in=[d["kind"] for d in dates]).delete()
     for order, item in enumerate(seed["submission_types"]):
         SubmissionType.objects.update_or_create(
             workshop=workshop,
@@ -169,14 +214,27 @@ def _load_workshop(
                 "scale": item.get("scale") or default_scale(),
             },
         )
+    if reset:
+        # Scores protect the criteria reviewers have used.
+        workshop.criteria.exclude(name__in=[c["name"] for c in seed["criteria"]]).filter(
+            scores__isnull=True
+        ).delete()
+    _load_topics(workshop, seed["topics"], prune=reset)
+    _load_people(workshop, seed["people"], prune=reset)
+    return workshop, created
 
-    _load_topics(workshop, seed["topics"])
-    _load_people(workshop, seed["people"])
-    return workshop
+
+def _write_dates(workshop: Workshop, dates: list[dict]) -> None:
+    for d in dates:
+        ImportantDate.objects.update_or_create(
+            workshop=workshop,
+            kind=d["kind"],
+            defaults={k: d[k] for k in ("original_at", "extended_at", "note")},
+        )
 
 
-def _load_topics(workshop: Workshop, topics: list) -> None:
-    """Topics are strings or ``(topic, [sub-topics])``; topics no longer listed are removed."""
+def _load_topics(workshop: Workshop, topics: list, *, prune: bool) -> None:
+    """Topics are strings or ``(topic, [sub-topics])``; ``prune`` removes the ones not listed."""
     keep = []
     order = 0
     for item in topics:
@@ -192,10 +250,11 @@ def _load_topics(workshop: Workshop, topics: list) -> None:
             )
             keep.append(child.pk)
             order += 1
-    workshop.topics.exclude(pk__in=keep).delete()
+    if prune:
+        workshop.topics.exclude(pk__in=keep).delete()
 
 
-def _load_people(workshop: Workshop, people: list[dict]) -> None:
+def _load_people(workshop: Workshop, people: list[dict], *, prune: bool) -> None:
     keep = []
     for order, item in enumerate(people):
         role = item.get("role", PersonRole.ORGANIZER)
@@ -212,42 +271,53 @@ def _load_people(workshop: Workshop, people: list[dict]) -> None:
             },
         )
         keep.append(person.pk)
-    workshop.people.exclude(pk__in=keep).delete()
+    if prune:
+        workshop.people.exclude(pk__in=keep).delete()
 
 
-def _load_users() -> list[User]:
-    """Create or reset the demo accounts: known password, verified primary address."""
+def _load_users(*, reset: bool) -> tuple[list[User], set[str]]:
+    """The demo accounts: created with the known password and a verified primary address;
+    existing accounts are left alone unless ``reset``."""
     # One hash for all accounts: the password is public anyway, and hashing is slow on purpose.
     password = make_password(seeds.PASSWORD)
-    users = []
+    users, created_emails = [], set()
     for item in seeds.USERS:
         email = item["email"].lower()
         is_superuser = item.get("is_superuser", False)
-        user, _ = User.objects.update_or_create(
-            email=email,
-            defaults={
-                "full_name": item["full_name"],
-                "affiliation": item["affiliation"],
-                "email_domains": item["email_domains"],
-                "is_active": True,
-                "is_staff": is_superuser,
-                "is_superuser": is_superuser,
-                "password": password,
-            },
-        )
-        EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        defaults = {
+            "full_name": item["full_name"],
+            "affiliation": item["affiliation"],
+            "email_domains": item["email_domains"],
+            "is_active": True,
+            "is_staff": is_superuser,
+            "is_superuser": is_superuser,
+            "password": password,
+        }
+        if reset:
+            user, created = User.objects.update_or_create(email=email, defaults=defaults)
+        else:
+            user, created = User.objects.get_or_create(email=email, defaults=defaults)
+        if created:
+            created_emails.add(email)
+        if created or reset:
+            EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(
+                primary=False
+            )
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
         users.append(user)
-    return users
+    return users, created_emails
 
 
-def _load_memberships() -> int:
+def _load_memberships(*, created_slugs: set[str], created_emails: set[str], reset: bool) -> int:
+    """The seed's memberships. Without ``reset`` only those of a workshop or an account created
+    by this run: a reviewer a chair removed from an existing committee stays removed."""
     workshops = {w.slug: w for w in Workshop.objects.filter(slug__in=_all_slugs())}
     users = {u.email: u for u in User.objects.filter(email__in=[u["email"] for u in seeds.USERS])}
     for slug, email, role in seeds.MEMBERSHIPS:
-        Membership.objects.get_or_create(workshop=workshops[slug], user=users[email], role=role)
+        if reset or slug in created_slugs or email in created_emails:
+            Membership.objects.get_or_create(workshop=workshops[slug], user=users[email], role=role)
     return len(set(seeds.MEMBERSHIPS))
 
 

@@ -416,15 +416,16 @@ SAFE_ML_2026 = {
     "tagline": "",
     "website": "",
     "contact_email": "",
-    "anonymity": Anonymity.DOUBLE_BLIND,
+    # The call states neither a review policy nor a dual-submission policy, and links no template
+    # (it names the IEEE conference proceedings template, see submission_instructions).
+    "anonymity": Anonymity.NOT_STATED,
     "is_archival": True,
     "proceedings": "IEEE Digital Library",
-    # Archival IEEE proceedings: the call does not invite dual submissions.
-    "dual_submission_allowed": False,
+    "dual_submission_allowed": None,
     "code_of_conduct_url": "",
     "code_of_ethics_url": "",
-    "template_latex_url": "https://www.ieee.org/conferences/publishing/templates.html",
-    "template_word_url": "https://www.ieee.org/conferences/publishing/templates.html",
+    "template_latex_url": "",
+    "template_word_url": "",
     "presentation_outcomes": [],
     "overview": """\
 The 2nd International Workshop on Secure, Accountable, and Verifiable Machine Learning \
@@ -520,17 +521,15 @@ Submission site: <https://easychair.org/conferences/?conf=safeml2026>
 }
 
 # ---------------------------------------------------------------------------------------------
-# Secure and Safe ML: a virtual workshop whose page gives neither a date nor a review policy.
-# The page names no year either; the model needs one, and its text is that of the virtual
-# ICLR 2021 workshop on Security and Safety in Machine Learning Systems, hence 2021. Dates stay
-# TBD; policies keep the platform's defaults (double-blind, non-archival).
+# Secure and Safe ML: a virtual workshop whose page gives no date, no year, no submission types
+# and no policy. All of these stay unstated: no year, dates TBD, policies "not stated" (None).
 # ---------------------------------------------------------------------------------------------
 
 SECURE_SAFE_ML = {
     "slug": "secure-and-safe-ml",
     "name": "Secure and Safe ML",
     "acronym": "",
-    "year": 2021,
+    "year": None,
     "edition": "",
     "colocated_with": "",
     "format": Format.VIRTUAL,
@@ -539,10 +538,10 @@ SECURE_SAFE_ML = {
     "developing secure and safe ML systems.",
     "website": "",
     "contact_email": "",
-    "anonymity": Anonymity.DOUBLE_BLIND,
-    "is_archival": False,
+    "anonymity": Anonymity.NOT_STATED,
+    "is_archival": None,
     "proceedings": "",
-    "dual_submission_allowed": True,
+    "dual_submission_allowed": None,
     "code_of_conduct_url": "",
     "code_of_ethics_url": "",
     "template_latex_url": "",
@@ -696,17 +695,7 @@ Demo logins are listed in the project's README; every demo account uses the pass
         {"name": "Novelty", "description": "Does the work bring new ideas or results?"},
         {"name": "Relevance", "description": "Does the work fit the topics of the workshop?"},
         {"name": "Clarity", "description": "Is the paper clearly written and well organized?"},
-        {
-            "name": "Overall recommendation",
-            "description": "Your recommendation to the chairs.",
-            "scale": [
-                "Strong reject",
-                "Weak reject",
-                "Borderline",
-                "Weak accept",
-                "Strong accept",
-            ],
-        },
+        # No "Overall recommendation" criterion: every review form asks for one already.
     ],
     "topics": [
         (

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..enums import AOE, Anonymity, DateKind, Format, PresentationOutcome
+from .fields import PolicyField
 
 
 def validate_timezone(value: str) -> None:
@@ -42,7 +43,10 @@ class Workshop(models.Model):
     name = models.CharField(max_length=300)
     acronym = models.CharField(max_length=40, blank=True)
     year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1950), MaxValueValidator(2200)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2200)],
+        help_text="Empty when the call names no year.",
     )
     edition = models.CharField(
         max_length=40, blank=True, help_text='e.g. "2nd", shown as "the 2nd edition".'
@@ -70,12 +74,13 @@ class Workshop(models.Model):
     template_word_url = models.URLField("Word template", blank=True)
 
     # Policies
+    # A policy the call does not state is stored as such ("not stated", None) and not shown.
     anonymity = models.CharField(max_length=14, choices=Anonymity, default=Anonymity.DOUBLE_BLIND)
-    is_archival = models.BooleanField(
+    is_archival = PolicyField(
         "archival", default=False, help_text="Accepted papers appear in official proceedings."
     )
     proceedings = models.CharField(max_length=200, blank=True, help_text="e.g. IEEE Xplore")
-    dual_submission_allowed = models.BooleanField(default=True)
+    dual_submission_allowed = PolicyField(default=True)
     code_of_conduct_url = models.URLField(blank=True)
     code_of_ethics_url = models.URLField(blank=True)
     presentation_outcomes = models.JSONField(
@@ -103,7 +108,7 @@ class Workshop(models.Model):
     objects = WorkshopQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year", "name"]
+        ordering = [models.F("year").desc(nulls_last=True), "name"]
 
     def __str__(self) -> str:
         return self.short_name
@@ -113,7 +118,8 @@ class Workshop(models.Model):
 
     @property
     def short_name(self) -> str:
-        return f"{self.acronym} {self.year}" if self.acronym else f"{self.name} {self.year}"
+        """ "BANDS 2023"; the name stands for a missing acronym, and a missing year is left out."""
+        return " ".join(str(part) for part in (self.acronym or self.name, self.year) if part)
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -125,7 +131,25 @@ class Workshop(models.Model):
 
     @property
     def is_double_blind(self) -> bool:
+        """Only a stated double-blind policy asks authors to anonymize their paper."""
         return self.anonymity == Anonymity.DOUBLE_BLIND
+
+    @property
+    def states_any_policy(self) -> bool:
+        """Whether the call page has a policy to list (unstated ones are not shown)."""
+        return bool(
+            self.anonymity != Anonymity.NOT_STATED
+            or self.is_archival is not None
+            or self.dual_submission_allowed is not None
+            or self.code_of_conduct_url
+            or self.code_of_ethics_url
+            or self.presentation_outcomes
+        )
+
+    @property
+    def requires_dual_submission_statement(self) -> bool:
+        """Only a call that forbids dual submission (not one that is silent) asks for it."""
+        return self.dual_submission_allowed is False
 
     def date(self, kind: DateKind):
         """The date of ``kind`` or None; uses prefetched dates when present."""

@@ -1,4 +1,8 @@
-"""``manage.py load_demo``: the demo workshops, users, submissions and reviews, idempotently."""
+"""``manage.py load_demo``: the demo workshops, users, submissions and reviews, idempotently.
+
+A run creates what is missing and changes nothing that exists, so ``make run`` calls it every
+time; ``--reset`` restores the demo workshops and accounts to the seeds.
+"""
 
 import importlib
 import importlib.util
@@ -19,10 +23,18 @@ class Command(BaseCommand):
     help = (
         "Load the demo data: four real calls for papers, an open demo edition, demo accounts "
         f"(password {seeds.PASSWORD}) and, when the apps provide them, demo submissions and "
-        "reviews. Running it again updates the data in place."
+        "reviews. Running it again only creates what is missing: chairs' edits and changed "
+        "passwords are kept. --reset restores the seed state."
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Restore the demo workshops and accounts to the seeds: overwrite their fields "
+            "and passwords, move the demo edition's dates to today, and remove the topics, "
+            "dates and people that are not in the seeds.",
+        )
         parser.add_argument(
             "--allow-production",
             action="store_true",
@@ -40,7 +52,7 @@ class Command(BaseCommand):
             )
         self.stdout.write("Loading demo workshops and accounts...")
         with transaction.atomic():
-            summary = loader.load(stdout=self.stdout)
+            summary = loader.load(stdout=self.stdout, reset=options["reset"])
             for name in APP_LOADERS:
                 if importlib.util.find_spec(name) is None:
                     continue
@@ -53,8 +65,10 @@ class Command(BaseCommand):
 
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {summary['workshops']} workshops, {summary['users']} "
-                f"accounts, {summary['memberships']} committee memberships."
+                f"Demo data ready: {summary['workshops']} workshops "
+                f"({summary['workshops_created']} created), {summary['users']} accounts "
+                f"({summary['users_created']} created), {summary['memberships']} committee "
+                "memberships." + (" Restored to the seeds." if options["reset"] else "")
             )
         )
         self.stdout.write(f"Demo logins (password {seeds.PASSWORD}):")
