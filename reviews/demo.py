@@ -3,7 +3,12 @@
 Idempotent: rows are keyed by (paper, reviewer) and only created when missing. For every demo
 workshop that has submissions and reviewers: review settings in a phase that shows each role
 something, reviewer profiles, detected conflicts, bids, assignments, a mix of submitted and
-draft reviews, a discussion message and staged (unreleased) decisions. No e-mail is queued.
+draft reviews, a discussion message and decisions, reviewer invitations (pending, declined,
+accepted) and a few outbox rows (sent and failed, keys ``demo:...``; never delivered).
+
+The demo edition stays in an active phase (discussion) with staged decisions; past (2023)
+workshops have their decisions released and are "notified", so their authors see decisions
+and reviews. Nothing is e-mailed.
 """
 
 from __future__ import annotations
@@ -73,10 +78,14 @@ REVIEW_TEXTS = [
 ]
 
 
+def _is_past(workshop: Workshop, now) -> bool:
+    return not workshop.is_demo and workshop.year is not None and workshop.year < now.year
+
+
 def _phase_for(workshop: Workshop, now) -> str:
     if workshop.is_demo:
         return Phase.DISCUSSION
-    return Phase.BIDDING if workshop.year >= now.year else Phase.DECISIONS
+    return Phase.DECISIONS if _is_past(workshop, now) else Phase.BIDDING
 
 
 def load(stdout=None, *, now: dt.datetime | None = None) -> dict[str, int]:
@@ -128,6 +137,7 @@ def _load_workshop(workshop, reviewers, chair, now, summary) -> None:
         if made and topics:
             profile.topics.set([topics[i % len(topics)], topics[(i + 2) % len(topics)]])
 
+    _invitations_and_outbox(workshop, reviewers, chair, now)
     detect_conflicts(workshop)
     conflicts = active_conflict_pairs(workshop)
 
@@ -169,6 +179,124 @@ def _load_workshop(workshop, reviewers, chair, now, summary) -> None:
         _discussion(paper, chair)
         if _decision(workshop, paper, chair):
             summary["decisions"] += 1
+    if _is_past(workshop, now):
+        _release(workshop, chair, now)
+
+
+def _release(workshop, chair, now) -> None:
+    """Release the staged decisions of a past workshop without e-mailing anyone (the release
+    is recorded as notified) and move it to "notified"."""
+    from submissions.enums import SubmissionState
+    from submissions.services import set_state
+
+    from .enums import is_accept
+    from .models import DecisionRelease
+
+    staged = list(
+        Decision.objects.filter(
+            submission__workshop=workshop,
+            released_at__isnull=True,
+            submission__state__in=REVIEWABLE_STATES,
+        ).select_related("submission__workshop")
+    )
+    if staged:
+        # Released a week after the reviews were due, in the workshop's own year.
+        when = min((reviews_due(workshop) or workshop.submission_deadline or now), now)
+        when = min(when + dt.timedelta(days=7), now)
+        release = DecisionRelease.objects.create(
+            workshop=workshop, created_by=chair, notified_at=when
+        )
+        DecisionRelease.objects.filter(pk=release.pk).update(created_at=when)
+        for decision in staged:
+            submission = decision.submission
+            state = (
+                SubmissionState.ACCEPTED
+                if is_accept(decision.outcome)
+                else SubmissionState.REJECTED
+            )
+            if submission.state != state:
+                start = timezone.now()
+                set_state(submission, state, by=chair, reason="Decision released", notify=False)
+                submission.activities.filter(created_at__gte=start).update(created_at=when)
+            decision.release = release
+            decision.released_at = when
+        Decision.objects.bulk_update(staged, ["release", "released_at"])
+    ReviewSettings.objects.filter(workshop=workshop).update(phase=Phase.NOTIFIED)
+
+
+def _invitations_and_outbox(workshop, reviewers, chair, now) -> None:
+    """A pending, a declined and an accepted invitation, and sent and failed outbox rows."""
+    from mail.models import EmailState, OutgoingEmail
+
+    from .enums import InvitationState
+    from .models import ReviewerInvitation
+
+    tag = workshop.slug
+    people = [
+        (f"pending.reviewer@{tag}.demo.test", "Pat Pending", InvitationState.PENDING, None),
+        (f"declined.reviewer@{tag}.demo.test", "Dana Declined", InvitationState.DECLINED, now),
+    ]
+    if reviewers:
+        r = reviewers[0]
+        people.append((r.email, r.get_full_name(), InvitationState.ACCEPTED, now))
+    for email, name, state, responded in people:
+        ReviewerInvitation.objects.get_or_create(
+            workshop=workshop,
+            email=email,
+            defaults={
+                "name": name,
+                "state": state,
+                "responded_at": responded,
+                "invited_by": chair,
+                "times_sent": 1,
+                "last_sent_at": now,
+                "user": reviewers[0] if state == InvitationState.ACCEPTED else None,
+            },
+        )
+    rows = [
+        (
+            "invitation-pending",
+            people[0][0],
+            "Invitation to the program committee",
+            EmailState.SENT,
+            "",
+        ),
+        (
+            "invitation-declined",
+            people[1][0],
+            "Invitation to the program committee",
+            EmailState.SENT,
+            "",
+        ),
+        (
+            "bounce",
+            f"no-such-person@{tag}.demo.test",
+            "Invitation to the program committee",
+            EmailState.FAILED,
+            "SMTPRecipientsRefused: 550 mailbox unavailable",
+        ),
+    ]
+    rows += [
+        (f"assigned-{r.pk}", r.email, "Review assignment", EmailState.SENT, "")
+        for r in reviewers[:2]
+    ]
+    for key, recipient, subject, state, error in rows:
+        OutgoingEmail.objects.get_or_create(
+            idempotency_key=f"demo:{tag}:{key}",
+            defaults={
+                "workshop": workshop,
+                "recipient": recipient,
+                "subject": f"[{workshop.short_name}] {subject}",
+                "body": "A demo e-mail: it was never delivered.",
+                "template_role": "reviews.invitation"
+                if "invitation" in key or key == "bounce"
+                else "reviews.assigned",
+                "state": state,
+                "error": error,
+                "attempts": 1,
+                "sent_at": now if state == EmailState.SENT else None,
+            },
+        )
 
 
 def _review(assignment, criteria, *, seed: int, submitted: bool, now) -> bool:

@@ -104,6 +104,17 @@ class DecisionOutcome(models.TextChoices):
     REJECT = "reject", "Reject"
 
 
+# How an outcome reads to the authors once released (their dashboard).
+AUTHOR_OUTCOME_LABELS = {
+    DecisionOutcome.ACCEPT: "Accepted",
+    DecisionOutcome.ACCEPT_TALK: "Accepted — talk",
+    DecisionOutcome.ACCEPT_POSTER: "Accepted — poster",
+    DecisionOutcome.ACCEPT_VIRTUAL_TALK: "Accepted — virtual talk",
+    DecisionOutcome.ACCEPT_VIRTUAL_POSTER: "Accepted — virtual poster",
+    DecisionOutcome.REJECT: "Rejected",
+}
+
+
 # The accept outcome each presentation format of a workshop offers.
 OUTCOME_FOR_PRESENTATION = {
     "talk": DecisionOutcome.ACCEPT_TALK,

@@ -213,7 +213,8 @@ def _compute(user, submission, *, now=None) -> PaperRights:
         can_assign=manager,
         can_decide=manager and phase.can_decide,
         author_can_see_decision=is_author and released,
-        author_can_see_reviews=is_author and released and phase.authors_see_reviews,
+        # The paper's own release opens its reviews, whatever phase the workshop is in.
+        author_can_see_reviews=is_author and released,
     )
 
 
@@ -235,8 +236,9 @@ def paper_rights(user, submission, *, now=None) -> PaperRights:
 
 def forget_rights(user) -> None:
     """Drop cached rights after a change (a new assignment, conflict or review)."""
-    if user is not None and hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, "_conflicted_submission_ids"):
+        if user is not None and hasattr(user, attr):
+            delattr(user, attr)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,6 +246,8 @@ def forget_rights(user) -> None:
 
 
 def conflicted_submission_ids(user, workshop):
+    """Papers of ``workshop`` with a recorded, active conflict for ``user`` (a ``values``
+    queryset of ``submission_id``)."""
     from .models import Conflict
 
     return (
@@ -254,11 +258,40 @@ def conflicted_submission_ids(user, workshop):
 
 
 def authored_submission_ids(user, workshop):
+    """Papers of ``workshop`` ``user`` authors, by account or by address."""
     from submissions.models import Authorship
 
     return Authorship.objects.filter(
         Q(user=user) | Q(email__iexact=user.email), submission__workshop=workshop
     ).values("submission_id")
+
+
+def excluded_submission_ids(user, workshop):
+    """Papers of ``workshop`` that ``user`` must never see as a committee member or chair:
+    recorded conflicts and papers they author (by account or e-mail address).
+
+    A ``values_list("pk", flat=True)`` queryset of submission ids, to use as
+    ``.exclude(submission_id__in=...)``. Every chair- and reviewer-facing page, list, export
+    and e-mail filter goes through it (or through ``papers_for_manager`` / ``paper_rights``,
+    which apply the same rule).
+    """
+    from submissions.models import Authorship, Submission
+
+    from .models import Conflict
+
+    return (
+        Submission.objects.filter(workshop=workshop)
+        .filter(
+            Exists(Conflict.objects.active().filter(submission=OuterRef("pk"), user=user))
+            | Exists(
+                Authorship.objects.filter(
+                    Q(user=user) | Q(email__iexact=user.email), submission=OuterRef("pk")
+                )
+            )
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 # The submission columns reviewer-facing pages may read: no author data exists among them.
@@ -289,8 +322,7 @@ def papers_for_reviewer(user, workshop, *, assigned_only: bool = False):
         return Submission.objects.none()
     qs = (
         Submission.objects.filter(workshop=workshop, state__in=REVIEWABLE_STATES)
-        .exclude(pk__in=conflicted_submission_ids(user, workshop))
-        .exclude(pk__in=authored_submission_ids(user, workshop))
+        .exclude(pk__in=excluded_submission_ids(user, workshop))
         .only(*REVIEWER_FIELDS)
     )
     phase = review_settings(workshop).flags
@@ -304,15 +336,14 @@ def papers_for_reviewer(user, workshop, *, assigned_only: bool = False):
 
 
 def papers_for_manager(user, workshop):
-    """Papers a chair manages: every paper in review except those the chair is conflicted with."""
+    """Papers a chair manages: every paper in review except ``excluded_submission_ids``."""
     from submissions.models import Submission
 
     if not is_manager(user, workshop):
         return Submission.objects.none()
     return (
         Submission.objects.filter(workshop=workshop, state__in=REVIEWABLE_STATES)
-        .exclude(pk__in=conflicted_submission_ids(user, workshop))
-        .exclude(pk__in=authored_submission_ids(user, workshop))
+        .exclude(pk__in=excluded_submission_ids(user, workshop))
         .order_by("number")
     )
 
@@ -380,12 +411,40 @@ def _assigned_q(user):
     )
 
 
+# Chairs with a recorded conflict lose their chair access to that paper in the submissions
+# app too (page, files, list, export); an author keeps their author access.
+
+
+def _conflicted_predicate(user, submission) -> bool:
+    from .models import Conflict
+
+    if submission is None or user is None or not user.is_authenticated:
+        return False
+    cache = getattr(user, "_conflicted_submission_ids", None)
+    if cache is None:
+        cache = set(
+            Conflict.objects.active().filter(user=user).values_list("submission_id", flat=True)
+        )
+        try:
+            user._conflicted_submission_ids = cache
+        except AttributeError:  # pragma: no cover - anonymous users are shared
+            pass
+    return submission.pk in cache
+
+
+def _conflicted_q(user):
+    from .models import Conflict
+
+    return Q(pk__in=Conflict.objects.active().filter(user=user).values("submission_id"))
+
+
 def _register_with_submissions() -> None:
     try:
-        from submissions.permissions import add_viewer_rule
+        from submissions.permissions import add_exclusion_rule, add_viewer_rule
     except ImportError:  # pragma: no cover - the submissions app always has it
         return
     add_viewer_rule(_assigned_predicate, _assigned_q)
+    add_exclusion_rule(_conflicted_predicate, _conflicted_q)
 
 
 _register_with_submissions()

@@ -7,6 +7,11 @@ BEAT_SCHEDULE = {
         "task": "reviews.send_review_reminders",
         "schedule": crontab(minute=15),  # hourly; each reminder is sent once per assignment
     },
+    "reviews.renotify_pending_releases": {
+        "task": "reviews.renotify_pending_releases",
+        # Releases whose notification task was lost (broker down) or gave up, every 10 min.
+        "schedule": crontab(minute="*/10"),
+    },
     "reviews.advance_phases": {
         "task": "reviews.advance_phases",
         "schedule": crontab(minute="*/10"),

@@ -15,6 +15,14 @@ def send_decision_notifications(self, release_id: int) -> int:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
 
 
+@shared_task(name="reviews.renotify_pending_releases")
+def renotify_pending_releases() -> int:
+    """Beat: queue the notification of releases whose task was lost or gave up."""
+    from .services.decisions import renotify_pending_releases as renotify
+
+    return renotify()
+
+
 @shared_task(name="reviews.send_review_reminders")
 def send_review_reminders() -> int:
     from .services.reminders import send_due_reminders

@@ -3,7 +3,9 @@ queryset filters (``Submission.objects.visible_to(user)``).
 
 - ``submissions.view_submission`` (submission): its authors (contact and linked co-authors),
   the workshop's chairs, site admins, and whoever another app grants through
-  :func:`add_viewer_rule` (the reviews app adds assigned reviewers).
+  :func:`add_viewer_rule` (the reviews app adds assigned reviewers). Another app can take the
+  chairs' access to one paper away through :func:`add_exclusion_rule` (the reviews app removes
+  chairs with a conflict of interest); authors keep their author access.
 - ``submissions.see_authors`` (submission): authors, chairs, site admins; in single-blind and
   open calls also everyone else who may view the submission. Reviewers of a double-blind call
   never. Reviewer-facing code should not load author rows when this is false.
@@ -47,6 +49,36 @@ def add_viewer_rule(predicate: Callable, q_for_user: Callable) -> None:
         _viewer_rules.append((predicate, q_for_user))
 
 
+_exclusion_rules: list[tuple[Callable, Callable]] = []
+
+
+def add_exclusion_rule(predicate: Callable, q_for_user: Callable) -> None:
+    """Take chair access to some submissions away: ``predicate(user, submission) -> bool`` is
+    true for a submission ``user`` must not manage or view as a chair, and
+    ``q_for_user(user) -> Q`` (on ``Submission``) matches the same submissions. Authors keep
+    their own access. Called by the reviews app (chairs with a conflict of interest).
+    """
+    if (predicate, q_for_user) not in _exclusion_rules:
+        _exclusion_rules.append((predicate, q_for_user))
+
+
+def exclusion_q(user) -> Q | None:
+    """The submissions ``user`` is excluded from as a chair, or ``None`` when there is no rule."""
+    q = None
+    for _predicate, q_for_user in _exclusion_rules:
+        q = q_for_user(user) if q is None else q | q_for_user(user)
+    return q
+
+
+def managed_by(user, queryset):
+    """``queryset`` (of ``Submission``) without what ``user`` may not manage: the chairs' list
+    and export filter through this, like ``manage_submissions`` does for one submission."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    excluded = exclusion_q(user)
+    return queryset if excluded is None else queryset.exclude(excluded)
+
+
 def visibility_q(user) -> Q:
     """The ``Submission`` filter matching ``view_submission`` for a signed-in, non-admin user."""
     from .models import Authorship
@@ -54,7 +86,11 @@ def visibility_q(user) -> Q:
     chaired = [wid for wid, roles in roles_of(user).items() if MemberRole.CHAIR in roles]
     q = Q(pk__in=Authorship.objects.filter(user=user).values("submission_id"))
     if chaired:
-        q |= Q(workshop_id__in=chaired)
+        chair_q = Q(workshop_id__in=chaired)
+        excluded = exclusion_q(user)
+        if excluded is not None:
+            chair_q &= ~excluded
+        q |= chair_q
     for _predicate, q_for_user in _viewer_rules:
         q |= q_for_user(user)
     return q
@@ -100,6 +136,16 @@ def is_extra_viewer(user, submission) -> bool:
 
 
 @rules.predicate
+def is_excluded(user, obj) -> bool:
+    """An exclusion rule takes chair access to this submission away (never to a workshop)."""
+    from .models import Submission
+
+    if not isinstance(obj, Submission):
+        return False
+    return any(predicate(user, obj) for predicate, _q in _exclusion_rules)
+
+
+@rules.predicate
 def is_double_blind(user, submission) -> bool:
     return bool(submission is not None and submission.workshop.is_double_blind)
 
@@ -124,7 +170,7 @@ def deadline_extendable(user, submission) -> bool:
     return submission is not None and state.can_extend_deadline(submission)
 
 
-can_manage_submissions = is_chair_of | is_site_admin
+can_manage_submissions = (is_chair_of | is_site_admin) & ~is_excluded
 can_view_submission = is_author | can_manage_submissions | is_extra_viewer
 can_see_authors = is_author | can_manage_submissions | (~is_double_blind & can_view_submission)
 

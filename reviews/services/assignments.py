@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from submissions.emails import format_in_zone
 from submissions.models import Authorship, Submission
@@ -12,7 +13,7 @@ from workshops.enums import MemberRole
 from workshops.roles import has_role
 
 from ..enums import AssignmentSource, AssignmentState
-from ..models import Assignment, Conflict
+from ..models import Assignment, Conflict, ReviewerProfile
 from ..permissions import REVIEWABLE_STATES, due_date, forget_rights
 from . import ReviewFlowError
 from .emails import send, site_url
@@ -22,13 +23,30 @@ class AssignmentError(ReviewFlowError):
     pass
 
 
+class OverMaxError(AssignmentError):
+    """The reviewer is at the maximum of their profile; the chair may confirm."""
+
+
 def is_conflicted(submission, user) -> bool:
-    """A recorded conflict, or ``user`` is an author (by account or address)."""
+    """A recorded conflict, ``user`` is an author (by account or address), or the automatic
+    detection finds one now (shared domain, affiliation, co-authorship; then recorded)."""
+    from .conflicts import automatic_conflict
+
     return (
         Conflict.objects.active().filter(submission=submission, user=user).exists()
         or Authorship.objects.filter(
             Q(user=user) | Q(email__iexact=user.email), submission=submission
         ).exists()
+        or automatic_conflict(submission, user)
+    )
+
+
+def max_papers(workshop, user) -> int | None:
+    """The most papers ``user`` asked to review in ``workshop`` (None: no limit)."""
+    return (
+        ReviewerProfile.objects.filter(workshop=workshop, user=user)
+        .values_list("max_papers", flat=True)
+        .first()
     )
 
 
@@ -40,8 +58,10 @@ def assign(
     due_at=None,
     source: str = AssignmentSource.MANUAL,
     notify: bool = True,
+    beyond_max: bool = False,
 ) -> Assignment:
-    """Assign ``reviewer`` to ``submission``; refuses conflicts and non-members.
+    """Assign ``reviewer`` to ``submission``; refuses conflicts and non-members, and a reviewer
+    already at the maximum of their profile unless ``beyond_max`` (the chair confirmed).
 
     Re-assigning a reviewer who declined re-activates the assignment (same "Reviewer N").
     """
@@ -54,6 +74,19 @@ def assign(
         raise AssignmentError(
             f"{reviewer} has a conflict of interest with paper #{submission.number}."
         )
+    limit = max_papers(workshop, reviewer)
+    if limit is not None and not beyond_max:
+        load = (
+            Assignment.objects.active()
+            .filter(reviewer=reviewer, submission__workshop=workshop)
+            .exclude(submission=submission)
+            .count()
+        )
+        if load >= limit:
+            raise OverMaxError(
+                f"{reviewer} already has {load} paper(s), their maximum is {limit}; "
+                "confirm to assign beyond it."
+            )
     with transaction.atomic():
         # Lock the paper so two chairs assigning at once cannot take the same ordinal.
         Submission.objects.select_for_update().filter(pk=submission.pk).first()
@@ -126,10 +159,45 @@ def decline(assignment: Assignment, *, by, reason: str = "") -> None:
     review = getattr(assignment, "review", None)
     if review is not None and review.is_submitted:
         raise AssignmentError("You already submitted your review.")
-    assignment.state = AssignmentState.DECLINED
-    assignment.decline_reason = reason[:500]
-    assignment.save(update_fields=["state", "decline_reason"])
+    with transaction.atomic():
+        assignment.state = AssignmentState.DECLINED
+        assignment.decline_reason = reason[:500]
+        assignment.save(update_fields=["state", "decline_reason"])
+        _notify_declined(assignment)
     forget_rights(assignment.reviewer)
+
+
+def _notify_declined(assignment: Assignment) -> None:
+    """Tell every chair who may see the paper (not the conflicted ones, not its authors)."""
+    from ..permissions import excluded_submission_ids
+    from .conflicts import committee_of
+
+    submission = assignment.submission
+    workshop = submission.workshop
+    url = reverse("reviews:manage_paper", args=[workshop.slug, submission.number])
+    chairs = committee_of(workshop).filter(
+        pk__in=workshop.memberships.filter(role=MemberRole.CHAIR).values("user_id")
+    )
+    for chair in chairs:
+        if submission.pk in set(excluded_submission_ids(chair, workshop)):
+            continue
+        send(
+            "declined",
+            workshop=workshop,
+            recipient=chair.email,
+            user=chair,
+            subject=f"{assignment.label} declined paper #{submission.number}",
+            key=f"assignment:{assignment.pk}:declined:{chair.pk}:{timezone.now():%Y%m%d%H%M%S}",
+            context={
+                "chair": chair,
+                "assignment": assignment,
+                "reviewer": assignment.reviewer,
+                "paper_number": submission.number,
+                "paper_title": submission.title,
+                "reason": assignment.decline_reason,
+                "url": site_url(url),
+            },
+        )
 
 
 def set_due(assignment: Assignment, due_at, *, by) -> None:

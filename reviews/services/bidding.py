@@ -6,7 +6,7 @@ from ..enums import BidPreference, ConflictSource
 from ..models import Bid
 from ..permissions import forget_rights, paper_rights
 from . import ReviewFlowError
-from .conflicts import add_conflict
+from .conflicts import add_conflict, automatic_conflict
 
 
 def set_bid(*, reviewer, submission, preference: str) -> Bid | None:
@@ -16,6 +16,11 @@ def set_bid(*, reviewer, submission, preference: str) -> Bid | None:
     rights = paper_rights(reviewer, submission)
     if not rights.can_bid:
         raise ReviewFlowError("Bidding is closed for this paper.")
+    if automatic_conflict(submission, reviewer):
+        raise ReviewFlowError(
+            f"You have a conflict of interest with paper #{submission.number}; "
+            "it was recorded for the chairs."
+        )
     bid, _ = Bid.objects.update_or_create(
         submission=submission, reviewer=reviewer, defaults={"preference": preference}
     )

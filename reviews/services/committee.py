@@ -19,6 +19,7 @@ from workshops.roles import forget_roles
 from ..enums import InvitationState
 from ..models import ReviewerInvitation, ReviewerProfile
 from . import ReviewFlowError
+from .conflicts import queue_detection
 from .emails import send, site_url
 
 
@@ -124,6 +125,8 @@ def accept_invitation(invitation: ReviewerInvitation, user) -> Membership:
             invitation.user = user
             invitation.responded_at = timezone.now()
             invitation.save(update_fields=["state", "user", "responded_at"])
+        # The new member's conflicts are found before they can bid or be assigned.
+        queue_detection(invitation.workshop_id)
     forget_roles(user)
     return membership
 

@@ -14,7 +14,7 @@ from accounts.models import parse_domains
 from workshops.enums import MemberRole
 from workshops.models import Membership
 
-from ..enums import AUTOMATIC_SOURCES, AssignmentState, ConflictSource
+from ..enums import AUTOMATIC_SOURCES, AssignmentState, ConflictSource, ReviewState
 from ..models import Assignment, Conflict
 from ..permissions import forget_rights
 
@@ -85,11 +85,14 @@ def committee_of(workshop):
     ).only("id", "email", "email_domains", "affiliation", "full_name")
 
 
-def find_conflicts(workshop, *, ignore_domains=()) -> dict[tuple[int, int], tuple[str, str]]:
+def find_conflicts(
+    workshop, *, ignore_domains=(), users=None
+) -> dict[tuple[int, int], tuple[str, str]]:
     """(submission id, user id) → (source, reason) for every automatic conflict, in 2 queries.
 
     ``ignore_domains`` adds mail domains that say nothing about an institution (besides the
-    public providers in ``PUBLIC_DOMAINS``), e.g. a demo site's shared domain.
+    public providers in ``PUBLIC_DOMAINS``), e.g. a demo site's shared domain. ``users`` limits
+    the search to these committee members (every paper is still read, for co-authorship).
     """
     ignored = PUBLIC_DOMAINS | {d.lower() for d in ignore_domains}
 
@@ -100,7 +103,10 @@ def find_conflicts(workshop, *, ignore_domains=()) -> dict[tuple[int, int], tupl
 
     from submissions.models import Authorship
 
-    members = list(committee_of(workshop))
+    members = committee_of(workshop)
+    if users is not None:
+        members = members.filter(pk__in=[u.pk for u in users])
+    members = list(members)
     rows = list(
         Authorship.objects.filter(submission__workshop=workshop).values(
             "submission_id",
@@ -183,15 +189,71 @@ def detect_conflicts(workshop, *, ignore_domains=()) -> int:
     return len(new)
 
 
+def automatic_conflict(submission, user) -> bool:
+    """Check the pair with the automatic detection now (without waiting for a chair to press
+    "detect"): a conflict found is recorded, so chairs see it and can dismiss it. True while the
+    pair is conflicted this way; a conflict a chair dismissed before stays dismissed."""
+    found = find_conflicts(submission.workshop, users=[user]).get((submission.pk, user.pk))
+    if found is None:
+        return False
+    source, reason = found
+    conflict, created = Conflict.objects.get_or_create(
+        submission_id=submission.pk, user=user, source=source, defaults={"reason": reason}
+    )
+    if created:
+        _decline_conflicted_assignments({(submission.pk, user.pk)})
+        forget_rights(user)
+    return conflict.dismissed_at is None
+
+
+def automatic_conflict_ids(workshop, user) -> set[int]:
+    """Papers of ``workshop`` the detection finds for ``user`` that a chair has not dismissed
+    (in 3 queries; for lists such as the bidding page)."""
+    found = {sid for (sid, uid) in find_conflicts(workshop, users=[user]) if uid == user.pk}
+    if not found:
+        return set()
+    dismissed = set(
+        Conflict.objects.filter(
+            user=user, submission_id__in=found, dismissed_at__isnull=False
+        ).values_list("submission_id", flat=True)
+    )
+    return found - dismissed
+
+
 def _decline_conflicted_assignments(pairs: set[tuple[int, int]]) -> None:
+    """Withdraw the pairs' active assignments, but never one whose review is submitted: those
+    stay for the chairs to settle (``conflicted_reviewed_assignments``)."""
     if not pairs:
         return
     q = Q()
     for sid, uid in pairs:
         q |= Q(submission_id=sid, reviewer_id=uid)
-    Assignment.objects.filter(q, state=AssignmentState.ACTIVE).update(
-        state=AssignmentState.DECLINED, decline_reason="Conflict of interest"
+    Assignment.objects.filter(q, state=AssignmentState.ACTIVE).exclude(
+        review__state=ReviewState.SUBMITTED
+    ).update(state=AssignmentState.DECLINED, decline_reason="Conflict of interest")
+
+
+def conflicted_reviewed_assignments(workshop, *, exclude=None):
+    """Active assignments with a submitted review whose pair is now conflicted: flagged on the
+    conflicts page for the chairs (the review stays; the reviewer no longer sees the paper)."""
+    from django.db.models import Exists, OuterRef
+
+    qs = (
+        Assignment.objects.active()
+        .filter(submission__workshop=workshop, review__state=ReviewState.SUBMITTED)
+        .filter(
+            Exists(
+                Conflict.objects.active().filter(
+                    submission=OuterRef("submission_id"), user=OuterRef("reviewer_id")
+                )
+            )
+        )
+        .select_related("submission", "reviewer")
+        .order_by("submission__number", "ordinal")
     )
+    if exclude is not None:
+        qs = qs.exclude(submission_id__in=exclude)
+    return list(qs)
 
 
 def add_conflict(*, submission, user, source: str, by=None, reason: str = "") -> Conflict:
@@ -221,6 +283,14 @@ def remove_conflict(*, submission, user, by) -> int:
     )
     forget_rights(user)
     return count
+
+
+def queue_detection(workshop_id: int) -> None:
+    """Run the automatic detection of ``workshop_id`` (the Celery task) once the current
+    transaction commits. The task is idempotent, so queueing it twice costs only time."""
+    from ..tasks import detect_conflicts as task
+
+    transaction.on_commit(lambda: task.delay(workshop_id))
 
 
 def active_conflict_pairs(workshop) -> set[tuple[int, int]]:

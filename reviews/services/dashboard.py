@@ -130,8 +130,11 @@ class ReviewerRow:
     declined: int = 0
 
 
-def reviewer_rows(workshop, *, now=None) -> list[ReviewerRow]:
+def reviewer_rows(workshop, *, user=None, now=None) -> list[ReviewerRow]:
+    """Each reviewer's load; with ``user``, papers ``user`` may not see are left out of the
+    counts (they would tell a conflicted chair who reviews their paper)."""
     from ..enums import AssignmentState
+    from ..permissions import excluded_submission_ids
 
     now = now or timezone.now()
     default_due = reviews_due(workshop)
@@ -141,9 +144,12 @@ def reviewer_rows(workshop, *, now=None) -> list[ReviewerRow]:
             workshop=workshop, role=MemberRole.REVIEWER
         ).select_related("user")
     }
-    for uid, state, due, review_state in Assignment.objects.filter(
-        submission__workshop=workshop
-    ).values_list("reviewer_id", "state", "due_at", "review__state"):
+    assignments = Assignment.objects.filter(submission__workshop=workshop)
+    if user is not None:
+        assignments = assignments.exclude(submission_id__in=excluded_submission_ids(user, workshop))
+    for uid, state, due, review_state in assignments.values_list(
+        "reviewer_id", "state", "due_at", "review__state"
+    ):
         row = rows.get(uid)
         if row is None:
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,7 +18,8 @@ from workshops.enums import DateKind
 from ..enums import DecisionOutcome, Phase, ReviewState, is_accept, outcomes_for
 from ..models import Decision, DecisionRelease, DecisionTemplate, Review
 from ..permissions import (
-    conflicted_submission_ids,
+    REVIEWABLE_STATES,
+    excluded_submission_ids,
     forget_settings,
     paper_rights,
     review_settings,
@@ -53,17 +56,24 @@ def clear_decision(*, submission, by) -> None:
 
 
 def staged_decisions(workshop, by):
-    """Pending decisions ``by`` may release: the ones on papers they are not conflicted with."""
+    """Pending decisions ``by`` may release: not on papers they are conflicted with or author."""
     return (
-        Decision.objects.filter(submission__workshop=workshop, released_at__isnull=True)
-        .exclude(submission_id__in=conflicted_submission_ids(by, workshop))
+        Decision.objects.filter(
+            submission__workshop=workshop,
+            released_at__isnull=True,
+            submission__state__in=REVIEWABLE_STATES,
+        )
+        .exclude(submission_id__in=excluded_submission_ids(by, workshop))
         .select_related("submission")
     )
 
 
 def release_decisions(*, workshop, by) -> DecisionRelease | None:
     """Release every staged decision ``by`` may see: set the papers' states through the
-    submissions service, move the phase to "notified" and queue the notification task."""
+    submissions service and queue the notification task.
+
+    The workshop moves to "notified" only when no paper in review is left without a released
+    decision; otherwise the undecided papers keep their reviewing and discussion."""
     from ..tasks import send_decision_notifications
 
     if not review_settings(workshop).flags.can_release:
@@ -86,12 +96,58 @@ def release_decisions(*, workshop, by) -> DecisionRelease | None:
             decision.released_at = now
         Decision.objects.bulk_update(decisions, ["release", "released_at"])
         settings = review_settings(workshop)
-        if settings.phase != Phase.NOTIFIED:
+        if settings.phase != Phase.NOTIFIED and not undecided_papers(workshop).exists():
             settings.phase = Phase.NOTIFIED
             settings.save(update_fields=["phase", "updated_at"])
         forget_settings(workshop)
         transaction.on_commit(lambda: send_decision_notifications.delay(release.pk))
     return release
+
+
+def undecided_papers(workshop):
+    """Papers in review without a released decision (whoever may see them)."""
+    from submissions.models import Submission
+
+    return Submission.objects.filter(workshop=workshop, state=SubmissionState.SUBMITTED).exclude(
+        decision__released_at__isnull=False
+    )
+
+
+# How long a release may stay un-notified before the beat task queues its notification again.
+NOTIFY_RETRY_AFTER = dt.timedelta(minutes=10)
+
+
+def renotify_pending_releases(*, older_than=NOTIFY_RETRY_AFTER, now=None) -> int:
+    """Queue the notification task again for releases not notified ``older_than`` after their
+    creation (the broker was down at commit, or the task gave up). Idempotent: the e-mails'
+    keys make a rerun queue only what is missing. Returns how many releases were queued."""
+    from ..tasks import send_decision_notifications
+
+    cutoff = (now or timezone.now()) - older_than
+    ids = list(
+        DecisionRelease.objects.filter(notified_at__isnull=True, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for release_id in ids:
+        send_decision_notifications.delay(release_id)
+    return len(ids)
+
+
+def release_statuses(workshop) -> list[dict]:
+    """Each release of ``workshop`` with its notification state and its e-mails by state, in
+    two queries."""
+    releases = list(DecisionRelease.objects.filter(workshop=workshop).select_related("created_by"))
+    counts: dict[int, dict[str, int]] = {
+        r.pk: {state: 0 for state in EmailState.values} for r in releases
+    }
+    for key, state in OutgoingEmail.objects.filter(
+        workshop=workshop, idempotency_key__startswith="decision:"
+    ).values_list("idempotency_key", "state"):
+        parts = key.split(":")
+        if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) in counts:
+            counts[int(parts[1])][state] += 1
+    return [{"release": r, **counts[r.pk]} for r in releases]
 
 
 # ---------------------------------------------------------------------------------------------

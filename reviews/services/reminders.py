@@ -7,6 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from mail.models import OutgoingEmail
 from submissions.emails import format_in_zone
 
 from ..enums import ReviewState
@@ -59,7 +60,9 @@ def _remind(assignment, *, kind: str, due, key: str):
 
 
 def send_due_reminders(*, now=None) -> int:
-    """3 days before and 1 day after the due date, for every workshop in a reviewing phase."""
+    """3 days before and 1 day after the due date, for every workshop in a reviewing phase.
+
+    Returns the number of reminders queued by this run (one already sent is not counted)."""
     now = now or timezone.now()
     workshops = [
         s.workshop_id
@@ -78,6 +81,8 @@ def send_due_reminders(*, now=None) -> int:
         else:
             continue
         key = f"review-reminder:{assignment.pk}:{kind}:{due:%Y%m%d}"
+        if OutgoingEmail.objects.filter(idempotency_key=key).exists():
+            continue
         _remind(assignment, kind=kind, due=due, key=key)
         sent += 1
     return sent

@@ -2,10 +2,18 @@
 
 ``{% author_reviews submission %}`` renders the released decision and the anonymized reviews of
 ``submission`` for the signed-in author (nothing before the release, nothing for others).
+
+``{% released_decisions submissions as decisions %}`` loads, in one query, the released
+decisions of those of ``submissions`` (submissions, or rows with a ``"submission"`` key) the
+signed-in user authors; ``{{ decisions|decision_for:submission }}`` then gives one of them (or
+``None``), with ``author_label`` ("Accepted — poster") set.
 """
 
 from django import template
+from django.db.models import Q
 
+from ..enums import AUTHOR_OUTCOME_LABELS, DecisionOutcome
+from ..models import Decision
 from ..permissions import paper_rights
 from ..views.author import author_review_context
 
@@ -20,3 +28,41 @@ def author_reviews(context, submission):
     if not rights.is_author:
         return {"decision": None, "author_reviews": [], "hidden": True}
     return {**author_review_context(submission, rights), "hidden": False}
+
+
+@register.simple_tag(takes_context=True)
+def released_decisions(context, submissions) -> dict:
+    """Submission id → released ``Decision`` of the papers the user authors (one query)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    ids = []
+    for item in submissions or ():
+        submission = item.get("submission") if isinstance(item, dict) else item
+        if submission is not None:
+            ids.append(submission.pk)
+    if not ids:
+        return {}
+    decisions = (
+        Decision.objects.filter(submission_id__in=ids, released_at__isnull=False)
+        .filter(
+            Q(submission__authors__user=user) | Q(submission__authors__email__iexact=user.email)
+        )
+        .only("id", "submission_id", "outcome", "released_at")
+        .distinct()
+    )
+    result = {}
+    for decision in decisions:
+        decision.author_label = AUTHOR_OUTCOME_LABELS.get(
+            decision.outcome, DecisionOutcome(decision.outcome).label
+        )
+        result[decision.submission_id] = decision
+    return result
+
+
+@register.filter
+def decision_for(decisions, submission):
+    if not decisions or submission is None:
+        return None
+    return decisions.get(getattr(submission, "pk", submission))

@@ -7,6 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from submissions.services import can_edit
+from workshops.enums import MemberRole
+from workshops.models import Membership
+
 from ..enums import ConflictSource
 from ..forms import AuthorConflictForm
 from ..models import Conflict, Decision
@@ -41,9 +45,12 @@ def author_view(request, slug, number):
 
 @login_required
 def author_conflicts(request, slug, number):
-    """Authors declare conflicts with committee members (the committee list is public)."""
+    """Authors declare conflicts with committee members (the committee list is public) while
+    their submission is editable; later only the chairs record conflicts. Conflicts with chairs
+    are refused: chairs manage their own."""
     submission, rights = paper_or_404(request, slug, number, "is_author")
     workshop = submission.workshop
+    is_open = can_edit(submission)
     members = committee_of(workshop).order_by("full_name", "email")
     declared = set(
         Conflict.objects.active()
@@ -53,8 +60,27 @@ def author_conflicts(request, slug, number):
     form = AuthorConflictForm(
         request.POST or None, members=members, initial={"members": list(declared)}
     )
+    if request.method == "POST" and not is_open:
+        messages.error(
+            request,
+            "The submission can no longer be changed: please write to the chairs about a "
+            "conflict of interest.",
+        )
+        return redirect("reviews:author_conflicts", slug=slug, number=number)
     if request.method == "POST" and form.is_valid():
         chosen = {u.pk: u for u in form.cleaned_data["members"]}
+        chairs = set(
+            Membership.objects.filter(
+                workshop=workshop, role=MemberRole.CHAIR, user_id__in=chosen
+            ).values_list("user_id", flat=True)
+        )
+        for pk in sorted(chairs - declared):
+            messages.warning(
+                request,
+                f"{chosen[pk]} is a chair of the workshop: chairs manage their own conflicts "
+                "of interest, so it was not recorded. Write to the other chairs if needed.",
+            )
+        chosen = {pk: u for pk, u in chosen.items() if pk not in chairs or pk in declared}
         for user in chosen.values():
             if user.pk not in declared:
                 add_conflict(
@@ -73,5 +99,5 @@ def author_conflicts(request, slug, number):
     return render(
         request,
         "reviews/author_conflicts.html",
-        {"workshop": workshop, "paper": submission, "form": form},
+        {"workshop": workshop, "paper": submission, "form": form, "is_open": is_open},
     )

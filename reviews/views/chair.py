@@ -31,7 +31,7 @@ from ..forms import (
 )
 from ..models import Assignment, Bid, Conflict, Decision, DecisionTemplate, ReviewerProfile
 from ..permissions import (
-    conflicted_submission_ids,
+    excluded_submission_ids,
     forget_settings,
     papers_for_manager,
     review_settings,
@@ -43,6 +43,7 @@ from ..services.conflicts import (
     active_conflict_pairs,
     add_conflict,
     committee_of,
+    conflicted_reviewed_assignments,
     detect_conflicts,
     remove_conflict,
 )
@@ -56,6 +57,7 @@ from ..services.dashboard import (
 from ..services.decisions import (
     clear_decision,
     release_decisions,
+    release_statuses,
     render_decision_email,
     stage_decision,
     staged_decisions,
@@ -92,7 +94,7 @@ def dashboard(request, slug):
             "phase": settings.flags,
             "rows": rows,
             "criteria": criteria,
-            "reviewers": reviewer_rows(workshop),
+            "reviewers": reviewer_rows(workshop, user=request.user),
             "sort": sort,
             "state": state,
             "missing": missing,
@@ -184,10 +186,11 @@ def conflicts(request, slug):
             )
             messages.success(request, f"Conflict of {user} with paper #{paper.number} recorded.")
             return redirect("reviews:conflicts", slug=slug)
+    hidden = excluded_submission_ids(request.user, workshop)
     rows = (
         Conflict.objects.active()
         .filter(submission__workshop=workshop)
-        .exclude(submission_id__in=conflicted_submission_ids(request.user, workshop))
+        .exclude(submission_id__in=hidden)
         .select_related("submission", "user", "created_by")
         .only(
             "id",
@@ -209,7 +212,12 @@ def conflicts(request, slug):
     return render(
         request,
         "reviews/manage/conflicts.html",
-        {"workshop": workshop, "form": form, "page": page},
+        {
+            "workshop": workshop,
+            "form": form,
+            "page": page,
+            "flagged": conflicted_reviewed_assignments(workshop, exclude=hidden),
+        },
     )
 
 
@@ -244,6 +252,7 @@ def manage_paper(request, slug, number):
                     reviewer=reviewer,
                     by=request.user,
                     due_at=form.cleaned_data["due_at"],
+                    beyond_max=request.POST.get("beyond_max") == "1",
                 )
                 messages.success(request, f"{reviewer} assigned to paper #{number}.")
             elif action == "unassign":
@@ -300,15 +309,21 @@ def manage_paper(request, slug, number):
     ).values_list("reviewerprofile__user_id", "topic_id"):
         profile_topics.setdefault(uid, set()).add(tid)
     load = loads(workshop)
+    maxima = dict(
+        ReviewerProfile.objects.filter(workshop=workshop).values_list("user_id", "max_papers")
+    )
     assigned_ids = {a.reviewer_id for a in assignments if a.is_active}
     candidates = []
     for user in reviewers:
+        limit = maxima.get(user.pk)
         candidates.append(
             {
                 "user": user,
                 "bid": BidPreference(bids.get(user.pk, BidPreference.NEUTRAL)),
                 "match": len(profile_topics.get(user.pk, set()) & paper_topics),
                 "load": load.get(user.pk, 0),
+                "max": limit,
+                "full": limit is not None and load.get(user.pk, 0) >= limit,
                 "conflicted": user.pk in conflicted,
                 "assigned": user.pk in assigned_ids,
             }
@@ -364,7 +379,12 @@ def manage_reviewer(request, slug, user_id):
         paper.workshop = workshop
         try:
             if request.POST.get("action") == "assign":
-                assign(submission=paper, reviewer=reviewer, by=request.user)
+                assign(
+                    submission=paper,
+                    reviewer=reviewer,
+                    by=request.user,
+                    beyond_max=request.POST.get("beyond_max") == "1",
+                )
                 messages.success(request, f"Paper #{paper.number} assigned to {reviewer}.")
             else:
                 assignment = get_object_or_404(Assignment, submission=paper, reviewer=reviewer)
@@ -414,6 +434,7 @@ def manage_reviewer(request, slug, user_id):
             "profile": profile,
             "rows": rows,
             "load": sum(1 for a in assignments.values() if a.is_active),
+            "max": profile.max_papers if profile else None,
         },
     )
 
@@ -439,7 +460,7 @@ def decisions(request, slug):
     staged = list(staged_decisions(workshop, request.user).order_by("submission__number"))
     released = (
         Decision.objects.filter(submission__workshop=workshop, released_at__isnull=False)
-        .exclude(submission_id__in=conflicted_submission_ids(request.user, workshop))
+        .exclude(submission_id__in=excluded_submission_ids(request.user, workshop))
         .select_related("submission", "release")
         .order_by("submission__number")
     )
@@ -457,6 +478,7 @@ def decisions(request, slug):
             "released": released,
             "undecided": undecided,
             "phase": review_settings(workshop).flags,
+            "releases": release_statuses(workshop),
         },
     )
 
@@ -478,15 +500,20 @@ def templates(request, slug):
         form.save()
         messages.success(request, f"Template “{DecisionOutcome(outcome).label}” saved.")
         return redirect(f"{request.path}?outcome={outcome}")
-    # Preview for a real recipient: the first author of a paper with this (staged) outcome.
+    # Preview for a real recipient: the first author of a paper with this (staged) outcome,
+    # else of any paper the chair may see, as if it had this outcome (nothing is saved).
     preview = None
     sample = (
         Decision.objects.filter(submission__workshop=workshop, outcome=outcome)
-        .exclude(submission_id__in=conflicted_submission_ids(request.user, workshop))
+        .exclude(submission_id__in=excluded_submission_ids(request.user, workshop))
         .select_related("submission__workshop")
         .order_by("submission__number")
         .first()
     )
+    if sample is None:
+        paper = papers_for_manager(request.user, workshop).select_related("workshop").first()
+        if paper is not None:
+            sample = Decision(submission=paper, outcome=outcome)
     if sample is not None:
         author = sample.submission.authors.order_by("order", "pk").first()
         if author is not None:
@@ -507,13 +534,14 @@ def templates(request, slug):
 
 
 def _hidden_emails_q(user, workshop) -> Q | None:
-    """E-mails about papers ``user`` is conflicted with (they would reveal the reviewers).
+    """E-mails about papers ``user`` is conflicted with or authors (they would reveal the
+    reviewers or the staged decision).
 
     Outbox rows have no paper column; their idempotency keys name the event's objects.
     """
     from ..models import Comment
 
-    papers = list(conflicted_submission_ids(user, workshop).values_list("submission_id", flat=True))
+    papers = list(excluded_submission_ids(user, workshop))
     if not papers:
         return None
     q = Q()

@@ -28,6 +28,7 @@ from ..services import ReviewFlowError
 from ..services.assignments import decline as decline_assignment
 from ..services.bidding import set_bid
 from ..services.committee import profile_for
+from ..services.conflicts import automatic_conflict_ids
 from ..services.discussion import post_comment, speaker_labels
 from ..services.reviewing import save_review
 from .common import committee_workshop_or_404, paper_or_404
@@ -100,7 +101,14 @@ def profile(request, slug):
 
 
 def _bidding_papers(user, workshop):
-    papers = list(papers_for_reviewer(user, workshop).prefetch_related("topics"))
+    # Papers the automatic detection finds conflicted are left out even before a chair
+    # records the detection's results.
+    hidden = automatic_conflict_ids(workshop, user)
+    papers = [
+        p
+        for p in papers_for_reviewer(user, workshop).prefetch_related("topics")
+        if p.pk not in hidden
+    ]
     profile = profile_for(workshop, user)
     mine = set(profile.topics.values_list("pk", flat=True))
     bids = dict(

@@ -12,6 +12,7 @@ from reviews.services.assignments import assign
 from reviews.services.bidding import set_bid
 from reviews.services.conflicts import detect_conflicts, normalize_affiliation
 from tests import factories as base
+from tests.reviews.conftest import reopen
 from tests.scenarios import set_phase, submit_review
 
 
@@ -226,6 +227,7 @@ def test_conflicts_page_hides_conflicted_chairs_papers(scenario, login):
 
 
 def test_author_declares_conflicts(scenario, login):
+    reopen(scenario.paper)
     client = login(scenario.coauthor)
 
     client.post(
@@ -267,3 +269,127 @@ def test_conflicts_hide_paper_reviews_and_discussion(scenario, role, visible):
     assert rights.can_read_discussion is visible
     assert rights.can_see_reviews is visible
     assert rights.is_conflicted is not visible
+
+
+# --- The automatic detection without a chair pressing "detect" ------------------------------
+
+
+def _colleague(scenario):
+    """A new reviewer from the author's institution (same affiliation), nothing recorded."""
+    return reviewer(
+        scenario.workshop,
+        email="newbie@elsewhere9.example",
+        affiliation="Anon Institute of Secrets",
+    )
+
+
+def test_new_reviewer_with_shared_affiliation_cannot_be_assigned(scenario):
+    colleague = _colleague(scenario)
+    assert not Conflict.objects.filter(user=colleague).exists()
+
+    with pytest.raises(ReviewFlowError):
+        assign(submission=scenario.paper, reviewer=colleague, by=scenario.chair)
+
+    assert not Assignment.objects.filter(reviewer=colleague).exists()
+    assert sources(scenario.paper, colleague) == {ConflictSource.AUTO_AFFILIATION}
+
+
+def test_new_reviewer_with_shared_affiliation_cannot_bid_nor_see_paper_in_list(scenario, login):
+    colleague = _colleague(scenario)
+    set_phase(scenario.workshop, Phase.BIDDING)
+
+    body = login(colleague).get(reverse("reviews:bids", args=[scenario.workshop.slug]))
+    with pytest.raises(ReviewFlowError):
+        set_bid(reviewer=colleague, submission=scenario.paper, preference="eager")
+
+    assert "Robust training under label noise" not in body.content.decode()
+    assert "Poisoning at scale" in body.content.decode()
+    assert not Bid.objects.filter(reviewer=colleague).exists()
+
+
+def test_dismissed_automatic_conflict_lets_the_chair_assign(scenario):
+    colleague = _colleague(scenario)
+    with pytest.raises(ReviewFlowError):
+        assign(submission=scenario.paper, reviewer=colleague, by=scenario.chair)
+    from reviews.services.conflicts import remove_conflict
+
+    remove_conflict(submission=scenario.paper, user=colleague, by=scenario.chair)
+    assignment = assign(submission=scenario.paper, reviewer=colleague, by=scenario.chair)
+
+    assert assignment.is_active
+
+
+def test_accepting_invitation_queues_detection(scenario, django_capture_on_commit_callbacks):
+    from reviews.models import ReviewerInvitation
+    from reviews.services.committee import accept_invitation
+
+    newcomer = base.UserFactory(email="new@elsewhere8.example", affiliation="Coauthor Lab")
+    invitation = ReviewerInvitation.objects.create(workshop=scenario.workshop, email=newcomer.email)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_invitation(invitation, newcomer)
+
+    assert sources(scenario.paper, newcomer) == {ConflictSource.AUTO_AFFILIATION}
+
+
+def test_changed_affiliation_queues_detection(scenario, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        scenario.unassigned.affiliation = "Anon Institute of Secrets"
+        scenario.unassigned.save()
+
+    assert sources(scenario.paper, scenario.unassigned) == {ConflictSource.AUTO_AFFILIATION}
+
+
+def test_new_author_queues_detection(scenario, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        base.AuthorshipFactory(
+            submission=scenario.other_paper,
+            name="A colleague",
+            email="someone@reviewers2.example",  # Uma's institution
+            affiliation="",
+        )
+
+    assert sources(scenario.other_paper, scenario.unassigned) == {ConflictSource.AUTO_DOMAIN}
+
+
+# --- Authors' declarations -------------------------------------------------------------------
+
+
+def test_author_cannot_declare_conflicts_after_the_deadline(scenario, login):
+    client = login(scenario.author)
+    url = reverse("reviews:author_conflicts", args=[scenario.workshop.slug, 1])
+
+    page = client.get(url)
+    client.post(url, {"members": [scenario.unassigned.pk], "reason": "Too late"})
+
+    assert "write to the chairs" in page.content.decode().lower()
+    assert ConflictSource.AUTHOR not in sources(scenario.paper, scenario.unassigned)
+
+
+def test_author_cannot_declare_conflict_with_a_chair(scenario, login):
+    reopen(scenario.paper)
+    client = login(scenario.author)
+
+    response = client.post(
+        reverse("reviews:author_conflicts", args=[scenario.workshop.slug, 1]),
+        {"members": [scenario.chair.pk, scenario.unassigned.pk]},
+        follow=True,
+    )
+
+    assert not sources(scenario.paper, scenario.chair)
+    assert ConflictSource.AUTHOR in sources(scenario.paper, scenario.unassigned)
+    assert "chairs manage their own conflicts" in response.content.decode()
+
+
+def test_new_conflict_never_declines_a_submitted_review_and_flags_it(scenario, login):
+    submit_review(scenario.assignment, scenario.criteria)
+    from reviews.services.conflicts import add_conflict
+
+    add_conflict(
+        submission=scenario.paper, user=scenario.assigned, source=ConflictSource.CHAIR, by=None
+    )
+
+    scenario.assignment.refresh_from_db()
+    assert scenario.assignment.state == AssignmentState.ACTIVE
+    body = login(scenario.chair).get(reverse("reviews:conflicts", args=[scenario.workshop.slug]))
+    assert "Conflicts with a submitted review" in body.content.decode()

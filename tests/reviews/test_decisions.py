@@ -245,3 +245,94 @@ def test_decision_for_unreviewable_paper_is_not_released(decided):
     release = release_decisions(workshop=decided.workshop, by=decided.chair)
 
     assert release.decisions.count() == 2
+
+
+# --- Release recovery and phases -------------------------------------------------------------
+
+
+def test_lost_notification_is_queued_again_by_the_beat_task(
+    decided, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reviews.schedule import BEAT_SCHEDULE
+    from reviews.tasks import renotify_pending_releases
+
+    # The broker was down at commit: the notification task never ran.
+    release = release_decisions(workshop=decided.workshop, by=decided.chair)
+    assert DecisionRelease.objects.get(pk=release.pk).notified_at is None
+    DecisionRelease.objects.filter(pk=release.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert renotify_pending_releases.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert renotify_pending_releases.delay().get() == 0
+
+    assert DecisionRelease.objects.get(pk=release.pk).notified_at is not None
+    assert OutgoingEmail.objects.filter(template_role__startswith="reviews.decision").count() == 3
+    assert len(mail.outbox) == 3
+    assert "reviews.renotify_pending_releases" in {e["task"] for e in BEAT_SCHEDULE.values()}
+
+
+def test_decisions_page_shows_notification_status(decided, login):
+    release = release_decisions(workshop=decided.workshop, by=decided.chair)
+    client = login(decided.chair)
+
+    pending = client.get(reverse("reviews:decisions", args=[decided.workshop.slug]))
+    from reviews.services.decisions import notify_release
+
+    notify_release(release.pk)
+    OutgoingEmail.objects.filter(recipient=decided.author.email).update(state="failed")
+    done = client.get(reverse("reviews:decisions", args=[decided.workshop.slug]))
+
+    assert "Pending" in pending.content.decode()
+    body = done.content.decode()
+    assert "Queued" in body and "?state=failed" in body
+
+
+def test_partial_release_keeps_the_phase_and_undecided_papers_in_discussion(decided):
+    from reviews.permissions import review_settings
+
+    Decision.objects.filter(submission=decided.other_paper).delete()
+
+    release_decisions(workshop=decided.workshop, by=decided.chair)
+
+    decided.workshop.refresh_from_db()
+    assert review_settings(decided.workshop).phase == Phase.DECISIONS
+
+
+def test_full_release_moves_to_notified(decided):
+    from reviews.permissions import forget_settings, review_settings
+
+    release_decisions(workshop=decided.workshop, by=decided.chair)
+
+    forget_settings(decided.workshop)
+    assert review_settings(decided.workshop).phase == Phase.NOTIFIED
+
+
+def test_author_sees_reviews_of_released_paper_in_any_phase(decided, login):
+    Decision.objects.filter(submission=decided.other_paper).delete()
+    release_decisions(workshop=decided.workshop, by=decided.chair)
+    set_phase(decided.workshop, Phase.DISCUSSION)
+
+    body = login(decided.author).get(
+        reverse("reviews:author_view", args=[decided.workshop.slug, 1])
+    )
+
+    assert "Nice work." in body.content.decode()
+
+
+def test_template_preview_without_a_decision_uses_a_sample_paper(decided, login):
+    client = login(decided.chair)
+
+    response = client.get(
+        reverse("reviews:templates", args=[decided.workshop.slug]) + "?outcome=accept_talk"
+    )
+
+    assert "Accept as talk" in response.content.decode()
+    assert not Decision.objects.filter(outcome="accept_talk").exists()
+    assert response.context["preview"] is not None

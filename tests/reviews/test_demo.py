@@ -29,3 +29,32 @@ def test_demo_load_is_idempotent_and_never_assigns_conflicts(scenario):
 
 def test_demo_load_skips_quietly_without_submissions(db):
     assert demo.load() == {"assignments": 0, "reviews": 0, "decisions": 0}
+
+
+def test_demo_releases_past_workshops_and_adds_invitations_and_outbox(scenario):
+    from mail.models import OutgoingEmail
+    from reviews.models import ReviewerInvitation
+    from reviews.permissions import forget_settings, review_settings
+
+    scenario.workshop.year = 2023
+    scenario.workshop.save()
+    ReviewSettingsModel = type(review_settings(scenario.workshop))
+    ReviewSettingsModel.objects.filter(workshop=scenario.workshop).delete()
+    forget_settings(scenario.workshop)
+
+    demo.load()
+    demo.load()
+
+    forget_settings(scenario.workshop)
+    assert review_settings(scenario.workshop).phase == "notified"
+    assert Decision.objects.exists()
+    assert not Decision.objects.filter(released_at__isnull=True).exists()
+    assert set(ReviewerInvitation.objects.values_list("state", flat=True)) == {
+        "pending",
+        "declined",
+        "accepted",
+    }
+    demo_rows = OutgoingEmail.objects.filter(idempotency_key__startswith="demo:")
+    assert set(demo_rows.values_list("state", flat=True)) == {"sent", "failed"}
+    # Nothing was really queued for delivery.
+    assert not OutgoingEmail.objects.exclude(idempotency_key__startswith="demo:").exists()

@@ -59,6 +59,9 @@ def test_reviewer_profile_topics_are_a_named_group(scenario, login):
 
 
 def test_author_conflicts_members_are_a_named_group(scenario, login):
+    from tests.reviews.conftest import reopen
+
+    reopen(scenario.paper)
     client = login(scenario.author)
 
     body = get(client, "reviews:author_conflicts", scenario.workshop.slug, 1)

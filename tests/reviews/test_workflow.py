@@ -398,3 +398,52 @@ def test_management_commands(scenario):
     call_command("send_review_reminders", stdout=out)
 
     assert "new conflict" in out.getvalue() and "reminder" in out.getvalue()
+
+
+# --- Declines, loads and reminders ------------------------------------------------------------
+
+
+def test_declined_assignment_emails_the_chairs_who_may_see_the_paper(
+    scenario, login, django_capture_on_commit_callbacks
+):
+    client = login(scenario.assigned)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reviews:decline", args=[scenario.workshop.slug, 1]), {"reason": "Busy"}
+        )
+
+    # Conrad is conflicted with the paper: only Carla is told.
+    assert [m.to for m in mail.outbox] == [[scenario.chair.email]]
+    assert "declined paper #1" in mail.outbox[0].subject
+    assert "Busy" in mail.outbox[0].body
+
+
+def test_assigning_beyond_the_maximum_needs_confirmation(scenario, login):
+    ReviewerProfile.objects.update_or_create(
+        workshop=scenario.workshop, user=scenario.assigned, defaults={"max_papers": 1}
+    )
+    client = login(scenario.chair)
+    url = reverse("reviews:manage_paper", args=[scenario.workshop.slug, 2])
+
+    page = client.get(url).content.decode()
+    client.post(url, {"action": "assign", "reviewer": scenario.assigned.pk})
+    refused = not Assignment.objects.filter(
+        submission=scenario.other_paper, reviewer=scenario.assigned
+    ).exists()
+    client.post(url, {"action": "assign", "reviewer": scenario.assigned.pk, "beyond_max": "1"})
+
+    assert "1/1" in page and "at maximum" in page
+    assert refused
+    assert Assignment.objects.filter(
+        submission=scenario.other_paper, reviewer=scenario.assigned
+    ).exists()
+
+
+def test_send_due_reminders_counts_only_new_reminders(scenario, django_capture_on_commit_callbacks):
+    due = scenario.assignment.due_at
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_due_reminders(now=due - dt.timedelta(days=2))
+        again = send_due_reminders(now=due - dt.timedelta(days=1))
+
+    assert (first, again) == (1, 0)
