@@ -201,7 +201,7 @@ def _compute(user, submission, *, now=None) -> PaperRights:
         deadline=deadline,
         decision_released=released,
         can_view_paper=can_view,
-        can_see_authors=manager or (can_view and not workshop.is_double_blind),
+        can_see_authors=manager or (can_view and not workshop.hides_authors_from_reviewers),
         can_bid=committee and in_review and phase.can_bid and state == SubmissionState.SUBMITTED,
         can_review=can_review,
         review_open=can_review and (deadline is None or now <= deadline),

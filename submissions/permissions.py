@@ -146,8 +146,8 @@ def is_excluded(user, obj) -> bool:
 
 
 @rules.predicate
-def is_double_blind(user, submission) -> bool:
-    return bool(submission is not None and submission.workshop.is_double_blind)
+def hides_authors(user, submission) -> bool:
+    return bool(submission is not None and submission.workshop.hides_authors_from_reviewers)
 
 
 @rules.predicate
@@ -172,7 +172,7 @@ def deadline_extendable(user, submission) -> bool:
 
 can_manage_submissions = (is_chair_of | is_site_admin) & ~is_excluded
 can_view_submission = is_author | can_manage_submissions | is_extra_viewer
-can_see_authors = is_author | can_manage_submissions | (~is_double_blind & can_view_submission)
+can_see_authors = is_author | can_manage_submissions | (~hides_authors & can_view_submission)
 
 rules.add_perm("submissions.view_submission", can_view_submission)
 rules.add_perm("submissions.download_files", can_view_submission)

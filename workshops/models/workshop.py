@@ -135,6 +135,15 @@ class Workshop(models.Model):
         return self.anonymity == Anonymity.DOUBLE_BLIND
 
     @property
+    def hides_authors_from_reviewers(self) -> bool:
+        """Whether reviewers must not learn who the authors are.
+
+        A call that states no policy is treated as double-blind: anonymity is only given up
+        when the call says so (single-blind or open review).
+        """
+        return self.anonymity in (Anonymity.DOUBLE_BLIND, Anonymity.NOT_STATED)
+
+    @property
     def states_any_policy(self) -> bool:
         """Whether the call page has a policy to list (unstated ones are not shown)."""
         return bool(
