@@ -21,6 +21,7 @@ SUBJECTS = {
     "desk_rejected": "Submission #{number} desk rejected: {title}",
     "reinstated": "Submission #{number} reinstated: {title}",
     "coauthor_added": "You are listed as an author of submission #{number}: {title}",
+    "author_removed": "You were removed from the authors of submission #{number}: {title}",
     "draft_reminder": "Reminder: submission #{number} is still a draft ({window} left)",
     "deadline_extended": "New deadline for submission #{number}: {title}",
 }

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from . import pdf
 from .enums import SubmissionState
 from .models import Submission
+from .services import deadlines
 from .services.editing import AuthorEntry
 from .services.state import workshop_has_topics
 
@@ -90,9 +91,8 @@ class SubmissionForm(forms.ModelForm):
             f"At most {workshop.max_supplement_size_mb} MB. Zip archives are stored as they are."
         )
         self._policy_fields(workshop)
-        if not (self.instance.pk is None or self.instance.state == SubmissionState.DRAFT):
-            del self.fields["form_token"]
-        if not self.is_bound and "form_token" in self.fields:
+        # Every form carries a fresh token: the same form posted twice is saved once.
+        if not self.is_bound:
             self.initial["form_token"] = uuid.uuid4().hex
 
     def _policy_fields(self, workshop) -> None:
@@ -232,8 +232,12 @@ class AuthorForm(forms.Form):
 class BaseAuthorFormSet(forms.BaseFormSet):
     """The ordered authors; works without JavaScript: order numbers, delete boxes, blank rows."""
 
-    def __init__(self, *args, user_emails=(), **kwargs):
+    def __init__(self, *args, user_emails=(), current_emails=(), removal_refusal="", **kwargs):
+        """``current_emails``: the authors saved so far; with ``removal_refusal`` (the message)
+        none of them may be left out: only the contact author and chairs may remove authors."""
         self.user_emails = {e.lower() for e in user_emails}
+        self.current_emails = [e.lower() for e in current_emails]
+        self.removal_refusal = removal_refusal
         super().__init__(*args, **kwargs)
 
     def add_fields(self, form, index):
@@ -260,8 +264,10 @@ class BaseAuthorFormSet(forms.BaseFormSet):
         if self.user_emails and not self.user_emails.intersection(emails):
             raise ValidationError(
                 "You cannot remove yourself from the authors (use one of your verified "
-                "addresses). Ask a co-author to remove you if you are not an author."
+                "addresses). Ask the contact author to remove you if you are not an author."
             )
+        if self.removal_refusal and any(e not in emails for e in self.current_emails):
+            raise ValidationError(self.removal_refusal)
 
     def entries(self) -> list[AuthorEntry]:
         return [
@@ -352,8 +358,19 @@ class DeadlineOverrideForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("remove") and not cleaned.get("deadline") and not self.errors:
-            raise ValidationError("Enter a deadline, or tick “Remove the override”.")
+        if cleaned.get("remove"):
+            # Clearing is always allowed (even after every deadline): the date is ignored.
+            self.errors.pop("deadline", None)
+            cleaned["deadline"] = None
+            return cleaned
+        value = cleaned.get("deadline")
+        if value is None:
+            if not self.errors:
+                raise ValidationError("Enter a deadline, or tick “Remove the override”.")
+            return cleaned
+        error = deadlines.override_error(self.workshop, value)
+        if error:
+            self.add_error("deadline", error)
         return cleaned
 
 

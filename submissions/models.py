@@ -87,6 +87,13 @@ class Submission(models.Model):
         help_text="The token of the form that created this submission (no duplicates on "
         "a double post).",
     )
+    last_form_token = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The token of the last form saved for this submission: the same form "
+        "posted again (a double click, a reload) changes nothing and mails nobody.",
+    )
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
-from pypdf.generic import NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 logger = logging.getLogger(__name__)
 
@@ -228,17 +228,53 @@ def page_limit_error(pages: int, submission_type) -> str | None:
     )
 
 
-def _needles(authors) -> list[tuple[str, str]]:
-    """``(label, lowercased text)`` pairs worth searching for: names, e-mails, affiliations."""
+MIN_NEEDLE = 3  # shorter names, e-mails or affiliations ("AS", "UT") match too much text
+
+
+def _words(text: str) -> str:
+    """A regex for the words of ``text`` in this order, any run of white space between them."""
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+def _whole(pattern: str) -> re.Pattern:
+    """``pattern`` as whole words only: no letter, digit or address character right before or
+    after it (a final full stop is fine: "ada@uni.example." ends a sentence)."""
+    return re.compile(rf"(?<![\w@.]){pattern}(?![\w@]|\.\w)", re.IGNORECASE)
+
+
+def _name_patterns(name: str) -> list[str]:
+    """The name as written, and as in references: "Lovelace, A.", "A. Lovelace", "A. B.
+    Lovelace", "Lovelace, A. B." (the initials' dots required: "a Lovelace" is prose)."""
+    patterns = [_words(name)]
+    parts = name.replace(",", " ").split()
+    if len(parts) < 2:
+        return patterns
+    surname, given = parts[-1], parts[:-1]
+    initial_sets = [[given[0][0]]]
+    if len(given) > 1:
+        initial_sets.append([g[0] for g in given])
+    for initials in initial_sets:
+        dotted = r"\s*".join(re.escape(i) + r"\." for i in initials)
+        patterns.append(rf"{re.escape(surname)},\s*{dotted}")
+        patterns.append(rf"{dotted}\s*{re.escape(surname)}")
+    return patterns
+
+
+def _needles(authors) -> list[tuple[str, re.Pattern]]:
+    """``(label, compiled pattern)`` pairs worth searching for: names (with the variants of
+    :func:`_name_patterns`), e-mail addresses and affiliations, each as whole words."""
     needles = []
     for author in authors:
-        name = _get(author, "name")
-        email = _get(author, "email")
-        affiliation = _get(author, "affiliation")
-        for label, value in (("name", name), ("e-mail", email), ("affiliation", affiliation)):
-            value = " ".join((value or "").split())
-            if len(value) >= 3:
-                needles.append((f"{label} “{value}”", value.casefold()))
+        name = " ".join((_get(author, "name") or "").split())
+        email = (_get(author, "email") or "").strip()
+        affiliation = " ".join((_get(author, "affiliation") or "").split())
+        if len(name) >= MIN_NEEDLE:
+            for pattern in _name_patterns(name):
+                needles.append((f"name “{name}”", _whole(pattern)))
+        if len(email) >= MIN_NEEDLE:
+            needles.append((f"e-mail “{email}”", _whole(re.escape(email))))
+        if len(affiliation) >= MIN_NEEDLE:
+            needles.append((f"affiliation “{affiliation}”", _whole(_words(affiliation))))
     return needles
 
 
@@ -249,18 +285,18 @@ def _get(author, attr: str) -> str:
 def identity_warnings(checked: CheckedFile, authors) -> list[str]:
     """Where the PDF may reveal its authors: metadata fields and the first pages' text.
 
-    ``authors`` are objects or dicts with ``name``, ``email`` and ``affiliation``.
+    ``authors`` are objects or dicts with ``name``, ``email`` and ``affiliation``. Matches are
+    whole words, case-insensitive: "MIT" is not found in "submit".
     """
     warnings = []
     needles = _needles(authors)
     for key, value in checked.metadata.items():
-        folded = value.casefold()
-        for label, needle in needles:
-            if needle in folded:
+        for label, pattern in needles:
+            if pattern.search(value):
                 warnings.append(f"The PDF's metadata field {key} contains the author {label}.")
-    text = " ".join(checked.first_pages_text.split()).casefold()
-    for label, needle in needles:
-        if needle in text:
+    text = " ".join(checked.first_pages_text.split())
+    for label, pattern in needles:
+        if pattern.search(text):
             warnings.append(
                 f"The text of the first {IDENTITY_PAGES} pages contains the author {label}."
             )
@@ -270,32 +306,103 @@ def identity_warnings(checked: CheckedFile, authors) -> list[str]:
 # --- The copy reviewers read ------------------------------------------------------------------
 
 
+# Keys that carry document-level or private data wherever they appear: XMP streams, an
+# application's private data, associated (embedded) files, thumbnails' and structure links.
+PRIVATE_KEYS = (
+    "/Metadata",
+    "/PieceInfo",
+    "/AF",
+    "/LastModified",
+    "/StructParent",
+    "/StructParents",
+)
+# Annotations that are part of how a paper reads; every other kind (comments, highlights,
+# file attachments, pop-ups, form widgets) can carry an author's name and is dropped.
+KEPT_ANNOTATIONS = {"/Link"}
+LINK_PRIVATE_KEYS = ("/T", "/Popup", "/RC", "/IRT", "/M", "/NM", "/Contents", "/CreationDate")
+
+
+def _annotation_subtype(annotation) -> str:
+    try:
+        return str(annotation.get_object().get("/Subtype", ""))
+    except Exception:  # noqa: BLE001 — an unreadable annotation is dropped
+        return ""
+
+
+def _scrub(obj, seen: set[tuple[int, int]]) -> None:
+    """Remove :data:`PRIVATE_KEYS` from ``obj`` and everything it reaches, in place."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                item = item.get_object()
+            except Exception:  # noqa: BLE001 — a dangling reference is not followed
+                continue
+        if isinstance(item, DictionaryObject):
+            for private in PRIVATE_KEYS:
+                if private in item:
+                    del item[NameObject(private)]
+            if "/Annots" in item:
+                kept = ArrayObject(
+                    a for a in item["/Annots"] if _annotation_subtype(a) in KEPT_ANNOTATIONS
+                )
+                if kept:
+                    item[NameObject("/Annots")] = kept
+                else:
+                    del item[NameObject("/Annots")]
+            if item.get("/Subtype") in KEPT_ANNOTATIONS and item.get("/Type", "/Annot") == "/Annot":
+                for private in LINK_PRIVATE_KEYS:
+                    if private in item:
+                        del item[NameObject(private)]
+            stack.extend(v for k, v in item.items() if k not in ("/Parent", "/P"))
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+
+
 def anonymize_pdf(data: bytes) -> bytes:
-    """A copy of ``data`` without document metadata (Info dictionary and XMP streams)."""
+    """A copy of ``data`` that keeps the pages (text, images, links) and nothing else.
+
+    A fresh document receives the pages one by one; the original's catalog (document XMP,
+    attachments, outlines, private /PieceInfo data, form fields, structure tree) and Info
+    dictionary are never copied. Before that, every object the pages reach (annotations,
+    form XObjects, images, fonts) loses its /Metadata, /PieceInfo and associated files, and
+    every annotation but links is dropped, with the author fields of links. Objects no page
+    refers to any more are not written.
+    """
     reader = PdfReader(io.BytesIO(data), strict=False)
-    writer = PdfWriter(clone_from=reader)
-    writer.metadata = None
-    root = writer._root_object
-    if "/Metadata" in root:
-        del root[NameObject("/Metadata")]
-    for page in writer.pages:
-        if "/Metadata" in page:
-            del page[NameObject("/Metadata")]
+    seen: set[tuple[int, int]] = set()
+    for page in reader.pages:
+        _scrub(page, seen)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.metadata = None  # no Info dictionary at all (pypdf would name itself as Producer)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
+# Part of the cache's file names: raise it whenever :func:`anonymize_pdf` removes more, so no
+# copy made by an older, leakier version is ever served again.
+ANONYMIZER_VERSION = 2
+
+
 def anonymized_storage_name(submission_file) -> str:
     sub = submission_file.submission
     return (
-        f"submissions/{sub.workshop_id}/{sub.pk}/anonymized/"
+        f"submissions/{sub.workshop_id}/{sub.pk}/anonymized/a{ANONYMIZER_VERSION}/"
         f"{submission_file.kind}-v{submission_file.version}-{submission_file.sha256[:16]}.pdf"
     )
 
 
 def anonymized_pdf_bytes(submission_file) -> bytes:
-    """The PDF of ``submission_file`` with identifying metadata removed, for reviewers.
+    """The PDF of ``submission_file`` as reviewers get it (:func:`anonymize_pdf`).
 
     Cached in the default storage next to the original (never overwriting it).
     """

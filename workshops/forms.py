@@ -363,6 +363,84 @@ class ReviewCriterionForm(forms.ModelForm):
         fields = ["name", "description", "scale", "order"]
 
 
+CRITERIA_LOCKED_MESSAGE = (
+    "Reviews have been submitted, so the review criteria and their scales can no longer "
+    "change (the scores already given would lose their meaning). Your changes to the criteria "
+    "were not saved; nothing else was saved either."
+)
+CRITERIA_LOCKED_HELP = (
+    "Reviews have been submitted: the criteria are read-only (the scores already given would "
+    "lose their meaning)."
+)
+
+
+def criteria_locked(workshop) -> bool:
+    """Whether the reviews app reports ``workshop``'s criteria as locked (a review was
+    submitted). Imported lazily, so the workshops app works without the reviews app."""
+    from django.apps import apps
+
+    if workshop is None or workshop.pk is None or not apps.is_installed("reviews"):
+        return False
+    try:
+        from reviews.services.reviewing import criteria_locked as reviews_criteria_locked
+    except ImportError:  # pragma: no cover - an older reviews app without the rule
+        return False
+    return reviews_criteria_locked(workshop)
+
+
+class BaseReviewCriterionFormSet(BaseInlineFormSet):
+    """The criteria; read-only once reviews exist: every field disabled, no blank rows, no
+    deletion, and a post that tries to change, add or delete a criterion is refused."""
+
+    EDITABLE = ("name", "description", "scale", "order")
+
+    def __init__(self, data=None, files=None, instance=None, **kwargs):
+        self.locked = criteria_locked(instance)
+        if self.locked:
+            self.extra = 0
+            self.can_delete = False
+        super().__init__(data, files, instance=instance, **kwargs)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.locked:
+            for name in self.EDITABLE:
+                if name in form.fields:
+                    form.fields[name].disabled = True
+        return form
+
+    def attempted_changes(self) -> bool:
+        """Whether the posted data would change the stored criteria. Disabled fields ignore
+        what is posted, and browsers do not post them; a crafted or stale page might."""
+        if not self.is_bound:
+            return False
+        stored = {str(c.pk): c for c in self.get_queryset()}
+        total = self.total_form_count()
+        for i in range(total):
+            prefix = self.add_prefix(i)
+            if self.data.get(f"{prefix}-DELETE"):
+                return True
+            criterion = stored.get(str(self.data.get(f"{prefix}-id", "")))
+            probe = ReviewCriterionForm(self.data, prefix=prefix, instance=criterion)
+            posted = [n for n in self.EDITABLE if probe.add_prefix(n) in self.data]
+            if criterion is None:
+                if any(str(self.data.get(probe.add_prefix(n), "")).strip() for n in posted):
+                    return True
+            elif any(n in probe.changed_data for n in posted):
+                return True
+        return False
+
+    def clean(self):
+        super().clean()
+        if self.locked and self.attempted_changes():
+            raise ValidationError(CRITERIA_LOCKED_MESSAGE, code="criteria_locked")
+
+    def save(self, commit=True):
+        if self.locked:
+            return []
+        return super().save(commit=commit)
+
+
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
@@ -403,7 +481,7 @@ def _formset(model, form, formset=BaseInlineFormSet, extra=2):
 TopicFormSet = _formset(Topic, TopicForm, BaseTopicFormSet, extra=3)
 ImportantDateFormSet = _formset(ImportantDate, ImportantDateForm, BaseImportantDateFormSet)
 SubmissionTypeFormSet = _formset(SubmissionType, SubmissionTypeForm)
-ReviewCriterionFormSet = _formset(ReviewCriterion, ReviewCriterionForm)
+ReviewCriterionFormSet = _formset(ReviewCriterion, ReviewCriterionForm, BaseReviewCriterionFormSet)
 PersonFormSet = _formset(Person, PersonForm, extra=3)
 ScheduleItemFormSet = _formset(ScheduleItem, ScheduleItemForm)
 
@@ -436,5 +514,7 @@ def call_formsets(workshop: Workshop, data=None, files=None) -> list:
             form_kwargs={"tz": tz} if prefix in {"dates", "schedule"} else {},
         )
         formset.heading, formset.help_text = heading, help_text
+        if getattr(formset, "locked", False):
+            formset.help_text = CRITERIA_LOCKED_HELP
         formsets.append(formset)
     return formsets

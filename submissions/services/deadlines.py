@@ -45,6 +45,22 @@ def submission_deadline(submission) -> dt.datetime | None:
     return paper
 
 
+def override_error(workshop, value: dt.datetime, *, now: dt.datetime | None = None) -> str | None:
+    """Why ``value`` cannot be a submission's own deadline, or None: it must be later than the
+    call's paper deadline (an earlier one would change nothing) and not in the past."""
+    call_deadline = paper_deadline(workshop)
+    if call_deadline is not None and value <= call_deadline:
+        local = in_workshop_zone(call_deadline, workshop)
+        return (
+            "A submission’s own deadline must be later than the call’s paper deadline "
+            f"({local:%Y-%m-%d %H:%M} {workshop.timezone_label}); to go back to the call’s "
+            "deadline, tick “Remove the override”."
+        )
+    if value <= _now(now):
+        return "That date is already in the past: choose a later one."
+    return None
+
+
 def can_create(workshop, *, now: dt.datetime | None = None) -> bool:
     """Whether a new submission may be started now (published call, before the deadline)."""
     return workshop.accepts_new_submissions(_now(now))

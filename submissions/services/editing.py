@@ -34,6 +34,49 @@ class DeadlinePassed(TransitionNotAllowed):
     """The deadline that applies has passed; nothing was saved."""
 
 
+class AuthorRemovalNotAllowed(TransitionNotAllowed):
+    """A co-author tried to remove another author (or the contact author); nothing was saved."""
+
+
+def verified_emails(user) -> set[str]:
+    """The lowercased addresses ``user`` has verified (their account address if none)."""
+    from allauth.account.models import EmailAddress
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    emails = {
+        e.lower()
+        for e in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+    return emails or {user.email.lower()}
+
+
+def can_remove_authors(submission, user, *, emails=None) -> bool:
+    """Only the contact author and the workshop's chairs may remove authors from the list
+    (and so change who the contact author is); co-authors may add and reorder authors."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_perm("submissions.manage_submissions", submission.workshop):
+        return True
+    contact = submission.contact_author
+    if contact is None:
+        return True
+    if contact.user_id is not None:
+        return contact.user_id == user.pk
+    return contact.email.lower() in (emails if emails is not None else verified_emails(user))
+
+
+def removal_refusal(submission) -> str:
+    contact = submission.contact_author
+    who = f" ({contact.name})" if contact is not None else ""
+    return (
+        f"Only the contact author{who} can remove authors or change the contact author. "
+        "Ask them to make this change, or keep every current author in the list."
+    )
+
+
 @dataclass
 class AuthorEntry:
     name: str
@@ -85,18 +128,22 @@ def link_authorships_for_address(user, email: str) -> int:
 
 
 def _store_file(submission, checked, kind: str, *, by, warnings=None, stored: list):
+    """Store ``checked`` as the next version of ``kind``; None (nothing stored) when it is
+    the same file as the latest version (same sha256): re-uploading a file is not a change."""
     from ..models import SubmissionFile
 
     latest = (
-        SubmissionFile.objects.filter(submission=submission, kind=kind).aggregate(v=Max("version"))[
-            "v"
-        ]
-        or 0
+        SubmissionFile.objects.filter(submission=submission, kind=kind)
+        .order_by("-version")
+        .only("version", "sha256")
+        .first()
     )
+    if latest is not None and latest.sha256 == checked.sha256:
+        return None
     record = SubmissionFile(
         submission=submission,
         kind=kind,
-        version=latest + 1,
+        version=(latest.version if latest else 0) + 1,
         original_name=checked.original_name,
         sha256=checked.sha256,
         size=checked.size,
@@ -113,10 +160,12 @@ def _store_file(submission, checked, kind: str, *, by, warnings=None, stored: li
     return record
 
 
-def _sync_authors(submission, entries: list[AuthorEntry], *, by) -> tuple[list, bool]:
+def _sync_authors(submission, entries: list[AuthorEntry], *, by) -> tuple[list, bool, list]:
     """Make the authorships match ``entries`` (in order); keep links and ids of kept authors.
 
-    Returns the authorships that are new and whether anything changed.
+    Returns the authorships that are new, whether anything changed, and the authorships that
+    were removed (deleted rows, for the e-mail telling them). Raises
+    :class:`AuthorRemovalNotAllowed` when ``by`` may not remove authors (``can_remove_authors``).
     """
     from ..models import Authorship
 
@@ -124,9 +173,11 @@ def _sync_authors(submission, entries: list[AuthorEntry], *, by) -> tuple[list, 
     wanted = [e.email.strip().lower() for e in entries]
     linked = users_by_verified_email(wanted)
     changed = False
-    removed = [a.pk for email, a in existing.items() if email not in wanted]
+    removed = [a for email, a in existing.items() if email not in wanted]
     if removed:
-        Authorship.objects.filter(pk__in=removed).delete()
+        if not can_remove_authors(submission, by):
+            raise AuthorRemovalNotAllowed(removal_refusal(submission))
+        Authorship.objects.filter(pk__in=[a.pk for a in removed]).delete()
         changed = True
     contact_email = submission.created_by.email.lower()
     new = []
@@ -161,7 +212,7 @@ def _sync_authors(submission, entries: list[AuthorEntry], *, by) -> tuple[list, 
         Authorship.objects.filter(submission=submission).order_by("order").filter(
             email=wanted[0]
         ).update(is_contact=True)
-    return new, changed
+    return new, changed, removed
 
 
 def save_submission(
@@ -221,6 +272,7 @@ def save_submission(
                     number=number,
                     created_by=by,
                     form_token=form_token or None,
+                    last_form_token=form_token or "",
                     **fields,
                 )
                 created = True
@@ -232,6 +284,9 @@ def save_submission(
                     .select_related("workshop", "submission_type", "created_by")
                     .get(pk=submission.pk)
                 )
+                if form_token and form_token in (submission.last_form_token, submission.form_token):
+                    # The same form again (double click, reload, resent request): it was saved.
+                    return SaveResult(submission, duplicate=True)
                 if not can_edit(submission, now=when):
                     if submission.state in (SubmissionState.DRAFT, SubmissionState.SUBMITTED):
                         raise DeadlinePassed(
@@ -251,13 +306,17 @@ def save_submission(
                 submission.topics.set(topic_ids)
                 if not created:
                     changes.append("topics")
-            new_authors, authors_changed = _sync_authors(submission, authors, by=by)
+            new_authors, authors_changed, removed_authors = _sync_authors(
+                submission, authors, by=by
+            )
             if authors_changed and not created:
                 changes.append("authors")
+            record = None
             if paper is not None:
                 record = _store_file(
                     submission, paper, FileKind.PAPER, by=by, warnings=paper_warnings, stored=stored
                 )
+            if record is not None:
                 changes.append(f"paper v{record.version}")
                 log_activity(
                     submission,
@@ -268,10 +327,12 @@ def save_submission(
                         f"({record.pages} page{pluralize(record.pages)})"
                     ),
                 )
+            record = None
             if supplement is not None:
                 record = _store_file(
                     submission, supplement, FileKind.SUPPLEMENT, by=by, stored=stored
                 )
+            if record is not None:
                 changes.append(f"supplement v{record.version}")
                 log_activity(
                     submission,
@@ -280,12 +341,26 @@ def save_submission(
                     message=f"Supplementary material version {record.version}",
                 )
 
+            if form_token and not created:
+                Submission.objects.filter(pk=submission.pk).update(last_form_token=form_token)
             submission = (
                 Submission.objects.select_related("workshop", "submission_type", "created_by")
                 .prefetch_related("authors", "files", "topics", "workshop__dates")
                 .get(pk=submission.pk)
             )
             result = SaveResult(submission, created=created, changes=changes)
+            told = [a for a in removed_authors if by is None or a.user_id != by.pk]
+            for author in told:
+                # One e-mail per removal: the key names the (deleted) authorship row, so
+                # a retried request sends nothing twice, and a later re-listing and removal
+                # (a new row) is told again.
+                send_to_authors(
+                    submission,
+                    "author_removed",
+                    key=f"submission:{submission.pk}:author_removed:{author.pk}",
+                    authors=[author],
+                    extra={"removed_by": _public_name(by, submission)},
+                )
             co_authors = [a for a in new_authors if not by or a.email != by.email.lower()]
             if co_authors:
                 send_to_authors(
@@ -325,6 +400,20 @@ def save_submission(
         raise
 
 
+def _public_name(user, submission) -> str:
+    """How ``user`` is named to other authors: by name, never by e-mail address."""
+    if user is None:
+        return ""
+    listed = next((a for a in submission.authors.all() if a.user_id == user.pk), None)
+    if listed is not None and listed.name:
+        return listed.name
+    if getattr(user, "full_name", ""):
+        return user.full_name
+    if user.has_perm("submissions.manage_submissions", submission.workshop):
+        return f"A chair of {submission.workshop.short_name}"
+    return "Another author"
+
+
 def _delete_stored(names: list[str]) -> None:
     from django.core.files.storage import default_storage
 
@@ -336,12 +425,24 @@ def _delete_stored(names: list[str]) -> None:
 
 
 def set_deadline_override(submission, deadline: dt.datetime | None, *, by) -> object:
-    """A chair grants ``submission`` its own (later) deadline, or removes it (None)."""
+    """A chair grants ``submission`` its own (later) deadline, or removes it (None).
+
+    Raises :class:`TransitionNotAllowed` (nothing saved, nobody mailed) for a date that is not
+    later than the call's paper deadline or already past (``deadlines.override_error``).
+    """
     from ..emails import send_to_authors
     from ..models import Submission
 
     with transaction.atomic():
-        locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+        locked = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("workshop")
+            .get(pk=submission.pk)
+        )
+        if deadline is not None:
+            error = deadlines.override_error(locked.workshop, deadline)
+            if error:
+                raise TransitionNotAllowed(error)
         locked.deadline_override = deadline
         locked.save(update_fields=["deadline_override", "updated_at"])
         log_activity(

@@ -17,7 +17,7 @@ from ..enums import FileKind, SubmissionState
 from ..forms import AuthorFormSet, SubmissionForm, WithdrawForm, author_initial
 from ..models import Submission
 from ..services import deadlines, state
-from ..services.editing import save_submission
+from ..services.editing import can_remove_authors, removal_refusal, save_submission
 from ..services.state import TransitionNotAllowed, set_state
 from .common import get_submission, get_workshop
 
@@ -115,6 +115,12 @@ def _submission_form(request, workshop, submission):
     submitting = action == "submit" or is_submitted
     instance = copy.copy(submission) if submission is not None else Submission()
     user_emails = _user_emails(request.user)
+    author_rules = {"user_emails": user_emails}
+    if submission is not None and not can_remove_authors(
+        submission, request.user, emails={e.lower() for e in user_emails}
+    ):
+        author_rules["current_emails"] = [a.email for a in submission.ordered_authors]
+        author_rules["removal_refusal"] = removal_refusal(submission)
     warnings: list[str] = []
     if request.method == "POST":
         form = SubmissionForm(
@@ -124,7 +130,7 @@ def _submission_form(request, workshop, submission):
             workshop=workshop,
             submitting=submitting,
         )
-        formset = AuthorFormSet(request.POST, prefix="authors", user_emails=user_emails)
+        formset = AuthorFormSet(request.POST, prefix="authors", **author_rules)
         if form.is_valid() and formset.is_valid():
             authors = formset.entries()
             new_paper_warnings = []
@@ -174,7 +180,7 @@ def _submission_form(request, workshop, submission):
         formset = AuthorFormSet(
             prefix="authors",
             initial=author_initial(submission, request.user),
-            user_emails=user_emails,
+            **author_rules,
         )
     deadline = (
         deadlines.submission_deadline(submission)
@@ -202,7 +208,11 @@ def _submission_form(request, workshop, submission):
 def _report_save(request, result) -> None:
     submission = result.submission
     if result.duplicate:
-        messages.info(request, "This form had already been sent; nothing was saved twice.")
+        messages.info(
+            request,
+            "This form was already saved (it was sent twice); nothing was changed or e-mailed "
+            "again.",
+        )
     elif result.submitted:
         messages.success(
             request,
@@ -277,8 +287,12 @@ def download(request, slug, number, file_id):
     if record is None:
         raise Http404("No such file.")
     can_see_authors = request.user.has_perm("submissions.see_authors", submission)
-    if not can_see_authors and record.kind != FileKind.PAPER:
-        raise Http404("No such file.")
+    # Who may not see the authors (reviewers of a double-blind call) gets the version under
+    # review and nothing else: older versions may still name the authors.
+    if not can_see_authors:
+        current = submission.current_paper
+        if current is None or record.pk != current.pk or record.kind != FileKind.PAPER:
+            raise Http404("No such file.")
     base = f"{submission.workshop.slug}-{submission.number}-{record.kind}-v{record.version}"
     if not can_see_authors and record.is_pdf:
         response = HttpResponse(pdf.anonymized_pdf_bytes(record), content_type="application/pdf")

@@ -216,7 +216,11 @@ def extend_deadline(request, slug, number):
     )
     if request.method == "POST" and form.is_valid():
         new = None if form.cleaned_data.get("remove") else form.cleaned_data["deadline"]
-        set_deadline_override(submission, new, by=request.user)
+        try:
+            set_deadline_override(submission, new, by=request.user)
+        except TransitionNotAllowed as exc:
+            messages.error(request, f"{exc} Nothing was changed.")
+            return redirect("submissions:extend_deadline", slug=slug, number=number)
         if new:
             messages.success(
                 request,

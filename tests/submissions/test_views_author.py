@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -170,6 +171,66 @@ def test_submit_existing_draft(post, make_submission, call):
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.state == SubmissionState.SUBMITTED
+
+
+def follow_message(client, response) -> str:
+    return client.get(response.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_edit_form_of_a_submitted_paper_carries_a_token(author_client, make_submission):
+    content = author_client.get(edit_url(make_submission())).content.decode()
+    assert 'name="form_token"' in content
+
+
+@pytest.mark.django_db
+def test_edit_replayed_form_saves_once(post, author_client, make_submission, call):
+    submission = make_submission(
+        co_authors=[{"name": "Charles Babbage", "email": "charles@engine.example"}]
+    )
+    data = dict(title="Second title", pdf=make_pdf(5), token="edit-1")
+    first = post(edit_url(submission), form_data(call, **data))
+    second = post(edit_url(submission), form_data(call, **data))
+
+    assert first.status_code == second.status_code == 302
+    assert second.url == submission.get_absolute_url()
+    assert "already saved" in follow_message(author_client, second)
+    submission.refresh_from_db()
+    assert submission.revision == 1
+    assert list(submission.files.order_by("version").values_list("version", flat=True)) == [1, 2]
+    updated = OutgoingEmail.objects.filter(template_role="submission.updated")
+    assert sorted(updated.values_list("recipient", flat=True)) == [
+        "ada@analytical.example",
+        "charles@engine.example",
+    ]
+
+
+@pytest.mark.django_db
+def test_submit_replayed_on_a_draft_submits_once(post, make_submission, call):
+    submission = make_submission(state=SubmissionState.DRAFT)
+    data = dict(action="submit", pdf=make_pdf(4), token="submit-1")
+    post(edit_url(submission), form_data(call, **data))
+    post(edit_url(submission), form_data(call, **data))
+
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.SUBMITTED
+    assert submission.revision == 0
+    assert list(submission.files.order_by("version").values_list("version", flat=True)) == [1, 2]
+    roles = list(OutgoingEmail.objects.values_list("template_role", flat=True))
+    assert roles.count("submission.submitted") == 2  # Ada and Charles
+    assert "submission.updated" not in roles
+
+
+@pytest.mark.django_db
+def test_same_pdf_uploaded_again_is_not_a_new_version(post, make_submission, call):
+    submission = make_submission()
+    data = make_pdf(5)
+    post(edit_url(submission), form_data(call, pdf=data, token="one"))
+    post(edit_url(submission), form_data(call, pdf=data, token="two"))
+    submission.refresh_from_db()
+    assert list(submission.files.order_by("version").values_list("version", flat=True)) == [1, 2]
+    assert submission.revision == 1
+    assert OutgoingEmail.objects.filter(template_role="submission.updated").count() == 2
 
 
 # --- Deadlines ---------------------------------------------------------------------------------
@@ -445,6 +506,104 @@ def test_edit_reorders_adds_and_removes_authors(post, make_submission, call):
     ]
 
 
+ADA = {"name": "Ada Lovelace", "email": "ada@analytical.example"}
+CHARLES = {"name": "Charles Babbage", "email": "charles@engine.example"}
+MARY = {"name": "Mary Somerville", "email": "mary@royal.example"}
+
+
+@pytest.fixture
+def three_authors(make_submission):
+    """Ada (the contact author) with co-authors Charles (who has an account) and Mary."""
+    charles = base.UserFactory(full_name="Charles Babbage", email=CHARLES["email"])
+    submission = make_submission(co_authors=[{**CHARLES, "user": charles}, MARY])
+    return submission, charles
+
+
+@pytest.fixture
+def charles_post(client, three_authors, frozen_now, django_capture_on_commit_callbacks):
+    client.force_login(three_authors[1])
+
+    def do(url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data)
+
+    return do
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kept", [[CHARLES, MARY], [ADA, CHARLES]])
+def test_coauthor_cannot_remove_other_authors(charles_post, three_authors, call, kept):
+    submission, _charles = three_authors
+    response = charles_post(edit_url(submission), form_data(call, authors=kept, token=None))
+    assert response.status_code == 400
+    assert "Only the contact author" in response.content.decode()
+    assert [a.email for a in Submission.objects.get(pk=submission.pk).ordered_authors] == [
+        ADA["email"],
+        CHARLES["email"],
+        MARY["email"],
+    ]
+    assert not OutgoingEmail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_coauthor_may_reorder_and_add_authors(charles_post, three_authors, call):
+    submission, _charles = three_authors
+    new = {"name": "New Person", "email": "new@x.example"}
+    authors = [CHARLES, ADA, MARY, new]
+    response = charles_post(edit_url(submission), form_data(call, authors=authors, token=None))
+    assert response.status_code == 302
+    submission = Submission.objects.get(pk=submission.pk)
+    assert [a.email for a in submission.ordered_authors] == [a["email"] for a in authors]
+    assert submission.contact_author.email == ADA["email"]
+
+
+@pytest.mark.django_db
+def test_coauthor_removal_refused_by_the_service_too(three_authors, call, frozen_now):
+    from submissions.services.editing import AuthorEntry, save_submission
+    from submissions.services.state import TransitionNotAllowed
+
+    submission, charles = three_authors
+    with pytest.raises(TransitionNotAllowed, match="Only the contact author"):
+        save_submission(
+            workshop=call,
+            by=charles,
+            fields={},
+            topics=list(submission.topics.all()),
+            authors=[AuthorEntry(**CHARLES)],
+            submission=submission,
+        )
+    assert submission.authors.count() == 3
+
+
+@pytest.mark.django_db
+def test_contact_author_removes_a_coauthor_who_is_told_by_whom(
+    post, three_authors, call, django_capture_on_commit_callbacks
+):
+    submission, _charles = three_authors
+    response = post(edit_url(submission), form_data(call, authors=[ADA, MARY], token="rm-1"))
+    assert response.status_code == 302
+    assert [a.email for a in Submission.objects.get(pk=submission.pk).ordered_authors] == [
+        ADA["email"],
+        MARY["email"],
+    ]
+    removed = OutgoingEmail.objects.filter(template_role="submission.author_removed")
+    assert list(removed.values_list("recipient", flat=True)) == [CHARLES["email"]]
+    message = removed.get()
+    assert re.fullmatch(
+        rf"submission:{submission.pk}:author_removed:\d+:charles@engine.example",
+        message.idempotency_key,
+    )
+    assert "removed you" in message.body and "Ada Lovelace" in message.body
+    assert ADA["email"] not in message.body  # the remover by name only
+    assert MARY["email"] not in message.body
+    # The remaining authors hear of the change as usual; Charles is not told twice.
+    post(edit_url(submission), form_data(call, authors=[ADA, MARY], token="rm-1"))
+    post(edit_url(submission), form_data(call, authors=[ADA, MARY], token="rm-2"))
+    assert removed.count() == 1
+    updated = OutgoingEmail.objects.filter(template_role="submission.updated")
+    assert CHARLES["email"] not in set(updated.values_list("recipient", flat=True))
+
+
 @pytest.mark.django_db
 def test_html_in_title_and_abstract_escaped_everywhere(
     post, author_client, call, pdf_bytes, chair, client
@@ -482,6 +641,12 @@ def test_submit_pdf_naming_author_warns_before_submitting(post, call):
     content = response.content.decode()
     assert "metadata field Author contains the author name" in content
     assert "submit anyway" in content
+    # What reviewers get is described as it is: hidden data removed, the text left as written.
+    assert (
+        "stripped of the PDF&#x27;s hidden data" in content
+        or "stripped of the PDF's hidden data" in content
+    )
+    assert "names in the text remain visible" in content
     assert not Submission.objects.exists()
 
     post(create_url(call), form_data(call, pdf=leaky, confirm_warnings="on"))
@@ -546,6 +711,50 @@ def test_download_own_pdf(author_client, make_submission):
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
+
+
+def download_url(submission, record):
+    return reverse(
+        "submissions:download", args=[submission.workshop.slug, submission.number, record.pk]
+    )
+
+
+@pytest.fixture
+def two_versions(make_submission):
+    """A submitted paper with an older (v1) and the current (v2) PDF, both naming the author."""
+    submission = make_submission()
+    old = submission.current_paper
+    base.SubmissionFileFactory(
+        submission=submission, version=2, from_pdf=True, author="Ada Lovelace"
+    )
+    return submission, old, submission.current_paper
+
+
+@pytest.mark.django_db
+def test_download_reviewer_gets_only_the_current_paper(client, two_versions, call, frozen_now):
+    submission, old, current = two_versions
+    reviewer = base.member(call, "reviewer")
+    base.AssignmentFactory(submission=submission, reviewer=reviewer)
+    client.force_login(reviewer)
+    assert not reviewer.has_perm("submissions.see_authors", submission)
+
+    assert client.get(download_url(submission, old)).status_code == 404
+    response = client.get(download_url(submission, current))
+    assert response.status_code == 200
+    assert b"Lovelace" not in response.content
+
+
+@pytest.mark.django_db
+def test_download_author_and_chair_get_every_version(
+    author_client, client, two_versions, call, frozen_now
+):
+    submission, old, current = two_versions
+    for record in (old, current):
+        assert author_client.get(download_url(submission, record)).status_code == 200
+    chair = base.member(call, "chair")
+    client.force_login(chair)
+    for record in (old, current):
+        assert client.get(download_url(submission, record)).status_code == 200
 
 
 # --- Withdrawal ------------------------------------------------------------------------------

@@ -158,6 +158,53 @@ def test_extend_deadline_in_workshop_zone(chair_client, call, many, deadline):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2026-02-27T12:00", "later than the call’s paper deadline"),
+        ("2026-02-28T23:59", "later than the call’s paper deadline"),  # the deadline itself
+    ],
+)
+def test_extend_deadline_refuses_a_date_not_after_the_call_deadline(
+    chair_client, call, many, typed, message
+):
+    submission = many[1]
+    url = reverse("submissions:extend_deadline", args=[call.slug, submission.number])
+    response = chair_client.post(url, {"deadline": typed})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.deadline_override is None
+    assert not OutgoingEmail.objects.filter(template_role="submission.deadline_extended").exists()
+
+
+@pytest.mark.django_db
+def test_extend_deadline_refuses_a_date_in_the_past(chair_client, call, many, frozen_now):
+    # The call's deadline was extended long ago and is over; the typed date is past too.
+    frozen_now(dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
+    submission = many[1]
+    url = reverse("submissions:extend_deadline", args=[call.slug, submission.number])
+    response = chair_client.post(url, {"deadline": "2026-03-20T12:00"})
+    assert response.status_code == 200
+    assert "already in the past" in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.deadline_override is None
+    assert not OutgoingEmail.objects.filter(template_role="submission.deadline_extended").exists()
+
+
+@pytest.mark.django_db
+def test_extend_deadline_can_be_cleared_after_the_call_deadline(chair_client, call, many):
+    submission = many[1]
+    submission.deadline_override = dt.datetime(2026, 3, 4, 11, 59, tzinfo=dt.UTC)
+    submission.save()
+    url = reverse("submissions:extend_deadline", args=[call.slug, submission.number])
+    response = chair_client.post(url, {"remove": "on", "deadline": "2026-01-01T00:00"})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.deadline_override is None
+
+
+@pytest.mark.django_db
 def test_chair_sees_submission_page_with_actions(chair_client, call, many):
     content = chair_client.get(many[0].get_absolute_url()).content.decode()
     assert "Desk reject" in content
@@ -223,3 +270,15 @@ def test_dashboard_shows_missing_items_and_countdown(author_client, call, make_s
     assert "Code of conduct not acknowledged" in content
     assert "data-countdown=" in content
     assert "data-local" in content
+
+
+@pytest.mark.django_db
+def test_set_deadline_override_service_refuses_an_earlier_date(many, chair, deadline, frozen_now):
+    from submissions.services.editing import set_deadline_override
+    from submissions.services.state import TransitionNotAllowed
+
+    with pytest.raises(TransitionNotAllowed, match="later than the call’s paper deadline"):
+        set_deadline_override(many[1], deadline - dt.timedelta(hours=1), by=chair)
+    many[1].refresh_from_db()
+    assert many[1].deadline_override is None
+    assert not OutgoingEmail.objects.exists()

@@ -565,3 +565,88 @@ def test_edit_rejects_oversized_photo(chair_client, bands, monkeypatch):
     data.update({f"people-{row}-name": "Big Photo", f"people-{row}-photo": png_upload()})
 
     post_refused(chair_client, bands, data, "The photo is too large")
+
+
+# --- review criteria are locked once a review was submitted -------------------------------
+
+
+@pytest.fixture
+def reviewed(bands):
+    """A review of one of the workshop's papers has been submitted."""
+    from tests.factories import ReviewFactory
+
+    ReviewFactory(assignment__submission__workshop=bands)
+    return bands
+
+
+CRITERIA_LOCKED = "Reviews have been submitted"
+
+
+@pytest.mark.django_db
+def test_edit_criteria_read_only_once_a_review_is_submitted(chair_client, reviewed):
+    response, _data = get_payload(chair_client, reviewed)
+    formset = next(fs for fs in response.context["formsets"] if fs.prefix == "criteria")
+    assert CRITERIA_LOCKED in response.content.decode()
+    assert formset.forms and all(
+        field.disabled
+        for form in formset.forms
+        for field in form.fields.values()
+        if not field.widget.is_hidden
+    )
+    assert formset.initial_form_count() == len(formset.forms)  # no blank rows to add one
+
+
+@pytest.mark.django_db
+def test_edit_changed_scale_after_a_review_refused_and_unchanged(chair_client, reviewed):
+    criterion = ReviewCriterion.objects.get(workshop=reviewed, name="Societal impacts")
+    scale = criterion.scale
+    response, data = get_payload(chair_client, reviewed)
+    row = row_index(response, "criteria", name="Societal impacts")
+    data[f"criteria-{row}-scale"] = "Bad\nGood"
+    data["name"] = "Renamed with the criteria"
+
+    result = chair_client.post(edit_url(reviewed), data)
+
+    refused(result, CRITERIA_LOCKED)
+    criterion.refresh_from_db()
+    assert criterion.scale == scale
+    reviewed.refresh_from_db()
+    assert reviewed.name != "Renamed with the criteria"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["delete", "add"])
+def test_edit_criteria_deleted_or_added_after_a_review_refused(chair_client, reviewed, change):
+    before = snapshot(reviewed)["ReviewCriterion"]
+    response, data = get_payload(chair_client, reviewed)
+    if change == "delete":
+        data[f"criteria-{row_index(response, 'criteria', name='Societal impacts')}-DELETE"] = "on"
+    else:
+        count = int(data["criteria-TOTAL_FORMS"])
+        data["criteria-TOTAL_FORMS"] = str(count + 1)
+        data.update({f"criteria-{count}-name": "Novelty", f"criteria-{count}-scale": "Lo\nHi"})
+
+    refused(chair_client.post(edit_url(reviewed), data), CRITERIA_LOCKED)
+    assert snapshot(reviewed)["ReviewCriterion"] == before
+
+
+@pytest.mark.django_db
+def test_edit_rest_of_the_call_still_saved_with_locked_criteria(chair_client, reviewed):
+    """A browser does not post disabled fields: the rest of the page saves as usual."""
+    before = snapshot(reviewed)["ReviewCriterion"]
+    _response, data = get_payload(chair_client, reviewed)
+    for key in [
+        k
+        for k in data
+        if k.startswith("criteria-")
+        and k.split("-")[-1] in {"name", "description", "scale", "order"}
+    ]:
+        del data[key]
+    data["name"] = "Renamed while reviews run"
+
+    result = chair_client.post(edit_url(reviewed), data)
+
+    assert result.status_code == 302, result.context and result.context["error_summary"]
+    reviewed.refresh_from_db()
+    assert reviewed.name == "Renamed while reviews run"
+    assert snapshot(reviewed)["ReviewCriterion"] == before
