@@ -117,7 +117,7 @@ class SubmissionForm(forms.ModelForm):
                 )
             else:
                 del self.fields[name]
-        if workshop.dual_submission_allowed:
+        if not workshop.requires_dual_submission_statement:
             del self.fields["ack_dual_submission"]
         else:
             self.fields["ack_dual_submission"].label = (

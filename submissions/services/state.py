@@ -77,7 +77,7 @@ def required_acknowledgements(workshop) -> list[tuple[str, str]]:
         required.append(("ack_code_of_conduct", "Code of conduct"))
     if workshop.code_of_ethics_url:
         required.append(("ack_code_of_ethics", "Code of ethics"))
-    if not workshop.dual_submission_allowed:
+    if workshop.requires_dual_submission_statement:
         required.append(("ack_dual_submission", "Dual-submission statement"))
     if workshop.is_double_blind:
         required.append(("ack_anonymized", "Anonymization statement"))

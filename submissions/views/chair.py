@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..enums import SubmissionState
 from ..forms import DeadlineOverrideForm, DeskRejectForm, ManageFilterForm
 from ..models import Submission
+from ..permissions import managed_by
 from ..services import deadlines
 from ..services.editing import set_deadline_override
 from ..services.state import TransitionNotAllowed, set_state
@@ -34,7 +35,7 @@ def _managed_workshop(request, slug):
 
 def _filtered(request, workshop):
     form = ManageFilterForm(request.GET or None, workshop=workshop)
-    queryset = Submission.objects.filter(workshop=workshop)
+    queryset = managed_by(request.user, Submission.objects.filter(workshop=workshop))
     return form, form.filter(queryset)
 
 
@@ -44,7 +45,7 @@ def manage_list(request, slug):
     form, queryset = _filtered(request, workshop)
     submissions = list(queryset.for_lists().order_by("number"))
     counts = dict(
-        Submission.objects.filter(workshop=workshop)
+        managed_by(request.user, Submission.objects.filter(workshop=workshop))
         .values_list("state")
         .annotate(n=Count("pk"))
         .values_list("state", "n")

@@ -153,13 +153,6 @@ def test_managed_by_leaves_out_excluded_papers(conflicted):
     assert list(managed) == [conflicted["other"]]
 
 
-NEEDS_VIEW = (
-    "submissions/views/chair.py must filter the list and the export through "
-    "submissions.permissions.managed_by(request.user, ...) (owned by another engineer)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=NEEDS_VIEW)
 @pytest.mark.django_db
 def test_conflicted_chair_list_and_csv_leave_out_the_paper(conflicted):
     client, submission = conflicted["client"], conflicted["submission"]
