@@ -326,3 +326,16 @@ def test_bulk_insert_skips_existing_idempotency_keys(venue):
     assert OutgoingEmail.objects.get(idempotency_key="k:3").body == (
         "line 1\nline 2\twith tab \\ backslash"
     )
+
+
+def test_run_never_proposes_an_undetected_affiliation_conflict(venue):
+    reviewer = venue.reviewers[3]
+    reviewer.affiliation = "Rhine Institute of Technology"
+    reviewer.save(update_fields=["affiliation"])
+    paper = venue.papers[2]
+    AuthorshipFactory(submission=paper, affiliation="Rhine Institute of Technology")
+
+    run = run_for(venue)
+
+    assert run.state == RunState.DONE, run.message
+    assert (paper.pk, reviewer.pk) not in pairs_of(run)

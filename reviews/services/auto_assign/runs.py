@@ -23,6 +23,7 @@ from ...models import (
     ReviewerProfile,
     RunState,
 )
+from ..conflicts import detect_conflicts
 from .bulk import bulk_insert
 from .loading import BID_CODES, Inputs, load_inputs
 from .params import BID_VALUES, SIGNALS, AutoAssignError, RunParams
@@ -88,6 +89,12 @@ def compute_proposal(run: AssignmentRun) -> AssignmentRun:
     """Load, score, solve and save; updates the run's progress at each step."""
     params = RunParams.from_json(run.params)
     timings: dict[str, float] = {}
+    _progress(run, 5, "Detecting conflicts of interest")
+    # Record the automatic conflicts first (shared domains, affiliations, co-authorship), so
+    # that the candidates exclude them even if no chair pressed "detect" since the last change.
+    started = time.perf_counter()
+    detect_conflicts(run.workshop)
+    timings["detect_conflicts"] = time.perf_counter() - started
     _progress(run, 10, "Loading papers, reviewers, conflicts and bids")
     inputs = load_inputs(run.workshop, params=params)
     timings.update(inputs.timings)
