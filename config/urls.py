@@ -10,4 +10,3 @@ urlpatterns = [
     path("review/", include("reviews.urls")),
     path("", include("workshops.urls")),
 ]
-
