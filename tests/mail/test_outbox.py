@@ -14,6 +14,14 @@ from tests.mail.backends import FlakyBackend
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture
+def undelivered(monkeypatch):
+    """Rows stay queued: the delivery task is recorded instead of run (nothing reaches a broker)."""
+    queued = []
+    monkeypatch.setattr(send_email, "delay", queued.append)
+    return queued
+
+
 @pytest.fixture(autouse=True)
 def retries_run_eagerly(monkeypatch):
     """Let eager retries run through instead of surfacing Celery's Retry exception."""
@@ -37,8 +45,7 @@ def test_queue_email_same_key_twice_sends_one_message():
     assert OutgoingEmail.objects.get().state == EmailState.SENT
 
 
-def test_deliver_transient_failure_records_attempt_and_error(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # keep the row queued; deliver it by hand
+def test_deliver_transient_failure_records_attempt_and_error(settings, undelivered):
     settings.EMAIL_BACKEND = "tests.mail.backends.DisconnectingBackend"
     email = _queue()
 
@@ -51,8 +58,7 @@ def test_deliver_transient_failure_records_attempt_and_error(settings):
     assert "SMTPServerDisconnected" in email.error
 
 
-def test_send_email_task_gives_up_after_retries_and_marks_failed(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+def test_send_email_task_gives_up_after_retries_and_marks_failed(settings, undelivered):
     settings.EMAIL_BACKEND = "tests.mail.backends.DisconnectingBackend"
     email = _queue()
 
@@ -64,8 +70,7 @@ def test_send_email_task_gives_up_after_retries_and_marks_failed(settings):
     assert "gave up" in email.error
 
 
-def test_send_email_task_retry_after_hang_up_delivers_once(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+def test_send_email_task_retry_after_hang_up_delivers_once(settings, undelivered):
     settings.EMAIL_BACKEND = "tests.mail.backends.FlakyBackend"
     FlakyBackend.failures_left = 1
     email = _queue()
@@ -79,8 +84,7 @@ def test_send_email_task_retry_after_hang_up_delivers_once(settings):
     assert len(mail.outbox) == 1
 
 
-def test_deliver_refused_recipient_fails_without_retry(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+def test_deliver_refused_recipient_fails_without_retry(settings, undelivered):
     settings.EMAIL_BACKEND = "tests.mail.backends.RefusingBackend"
     email = _queue()
 
@@ -102,14 +106,13 @@ def test_deliver_sent_row_is_not_sent_again():
     assert OutgoingEmail.objects.get().attempts == 1
 
 
-def test_requeue_stuck_sends_rows_whose_task_was_lost(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # the broker "lost" the task at commit time
-    old = _queue("event:old:ada@example.org")
+def test_requeue_stuck_sends_rows_whose_task_was_lost(monkeypatch, undelivered):
+    old = _queue("event:old:ada@example.org")  # the broker "lost" both tasks at commit time
     recent = _queue("event:new:ada@example.org")
     OutgoingEmail.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - dt.timedelta(hours=1)
     )
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    monkeypatch.undo()  # the broker is back: tasks run (eagerly, in tests)
 
     count = services.requeue_stuck()
 
