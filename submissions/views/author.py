@@ -261,6 +261,8 @@ def detail(request, slug, number):
         **_summary(submission),
         "workshop": submission.workshop,
         "can_see_authors": can_see_authors,
+        # The author list is handed to the template only when the viewer may see it.
+        "authors": submission.ordered_authors if can_see_authors else [],
         "is_author": is_author,
         "can_edit": user.has_perm("submissions.change_submission", submission),
         "can_withdraw": user.has_perm("submissions.withdraw_submission", submission),
