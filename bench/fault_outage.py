@@ -78,13 +78,15 @@ class Proxy:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
         listener.listen(256)
+        listener.settimeout(0.1)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def cut(self) -> None:
-        listener, self._listener = self._listener, None
-        if listener is not None:
-            listener.close()
+        # The accept loop sees the change within 0.1 s and closes the listening socket, so a
+        # new connection is refused; the open ones are reset now.
+        self._listener = None
+        time.sleep(0.3)
         with self._lock:
             for conn in self._conns:
                 try:
@@ -95,11 +97,14 @@ class Proxy:
             self._conns.clear()
 
     def _accept(self, listener: socket.socket) -> None:
-        while True:
+        while self._listener is listener:
             try:
                 client, _ = listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
-                return
+                break
+            client.settimeout(None)
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port))
             except OSError:
@@ -109,6 +114,7 @@ class Proxy:
                 self._conns.update((client, upstream))
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+        listener.close()
 
     def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
