@@ -2,9 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from workshops.markdown import render_markdown
 from workshops.models import ReviewCriterion, Topic
 
-from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, BidPreference, outcomes_for
+from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, outcomes_for
 from .models import DecisionTemplate, ReviewerProfile, ReviewSettings
 from .services.reviewing import TEXT_FIELDS, ReviewInput
 from .services.templating import PLACEHOLDERS, validate_template
@@ -44,8 +45,7 @@ class ReviewerProfileForm(forms.ModelForm):
         return data
 
 
-class BidForm(forms.Form):
-    preference = forms.ChoiceField(choices=BidPreference.choices, widget=forms.RadioSelect)
+MARKDOWN_HELP = "Markdown works: **bold**, *italic*, lists, `code` and links; no images or HTML."
 
 
 class ReviewForm(forms.Form):
@@ -81,6 +81,9 @@ class ReviewForm(forms.Form):
                 initial[f"score_{score.criterion_id}"] = score.value
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        for name in TEXT_FIELDS:
+            field = self.fields[name]
+            field.help_text = " ".join(filter(None, [field.help_text, MARKDOWN_HELP]))
         self.criteria = list(criteria)
         self.fields["recommendation"].choices = level_choices(RECOMMENDATION_SCALE)
         self.fields["confidence"].choices = level_choices(CONFIDENCE_SCALE)
@@ -95,6 +98,14 @@ class ReviewForm(forms.Form):
             )
         # Scores first, in the criteria's order.
         self.fields = {**score_fields, **self.fields}
+
+    def preview(self) -> list[tuple[str, str]]:
+        """The filled-in texts as they will be shown: (label, sanitized HTML) pairs."""
+        return [
+            (self.fields[name].label or name.capitalize(), render_markdown(text))
+            for name in TEXT_FIELDS
+            if (text := self.cleaned_data.get(name))
+        ]
 
     def review_input(self) -> ReviewInput:
         data = self.cleaned_data

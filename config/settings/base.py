@@ -217,5 +217,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own console handler would print each line a second time beside the root's.
+        "django": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
