@@ -371,6 +371,36 @@ PRIVATE_KEYS = (
 # file attachments, pop-ups, form widgets) can carry an author's name and is dropped.
 KEPT_ANNOTATIONS = {"/Link"}
 LINK_PRIVATE_KEYS = ("/T", "/Popup", "/RC", "/IRT", "/M", "/NM", "/Contents", "/CreationDate")
+# Active content, wherever it appears: additional actions (on opening or closing a page,
+# on mouse or focus events), JavaScript, action chains, forms and media. The catalog, where
+# document-level actions, JavaScript, attachments and forms live, is never copied at all.
+ACTIVE_KEYS = (
+    "/AA",
+    "/JS",
+    "/JavaScript",
+    "/OpenAction",
+    "/Next",
+    "/AcroForm",
+    "/XFA",
+    "/EmbeddedFiles",
+    "/RichMediaContent",
+)
+# The only actions a link keeps: go to a place in the paper, or open a web or mail address.
+SAFE_URI_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _safe_action(action) -> bool:
+    try:
+        action = action.get_object()
+        kind = action.get("/S")
+        if kind == "/GoTo":
+            return True
+        if kind == "/URI":
+            uri = str(action.get("/URI", "")).strip().lower()
+            return uri.startswith(SAFE_URI_SCHEMES)
+    except Exception:  # noqa: BLE001 — an unreadable action is dropped
+        logger.info("Unreadable link action", exc_info=True)
+    return False
 
 
 def _annotation_subtype(annotation) -> str:
@@ -406,10 +436,15 @@ def _scrub(obj, seen: set[tuple[int, int]]) -> None:
                     item[NameObject("/Annots")] = kept
                 else:
                     del item[NameObject("/Annots")]
+            for active in ACTIVE_KEYS:
+                if active in item:
+                    del item[NameObject(active)]
             if item.get("/Subtype") in KEPT_ANNOTATIONS and item.get("/Type", "/Annot") == "/Annot":
                 for private in LINK_PRIVATE_KEYS:
                     if private in item:
                         del item[NameObject(private)]
+                if "/A" in item and not _safe_action(item["/A"]):
+                    del item[NameObject("/A")]
             stack.extend(v for k, v in item.items() if k not in ("/Parent", "/P"))
         elif isinstance(item, ArrayObject):
             stack.extend(item)
@@ -419,11 +454,15 @@ def anonymize_pdf(data: bytes) -> bytes:
     """A copy of ``data`` that keeps the pages (text, images, links) and nothing else.
 
     A fresh document receives the pages one by one; the original's catalog (document XMP,
-    attachments, outlines, private /PieceInfo data, form fields, structure tree) and Info
-    dictionary are never copied. Before that, every object the pages reach (annotations,
-    form XObjects, images, fonts) loses its /Metadata, /PieceInfo and associated files, and
-    every annotation but links is dropped, with the author fields of links. Objects no page
-    refers to any more are not written.
+    attachments, outlines, private /PieceInfo data, form fields and XFA, document JavaScript
+    and /OpenAction, structure tree) and Info dictionary are never copied. Before that, every
+    object the pages reach (annotations, form XObjects, images, fonts) loses its /Metadata,
+    /PieceInfo, associated files and active content (:data:`ACTIVE_KEYS`: page and annotation
+    /AA, JavaScript, action chains), and every annotation but links is dropped, with the
+    author fields of links; a link keeps its action only if it goes to a place in the paper or
+    opens an http(s) or mailto address (no /Launch, /JavaScript, /GoToR, /SubmitForm...).
+    Objects no page refers to any more are not written. ``tests/submissions/test_hostile_pdf``
+    checks all this on a hostile PDF.
     """
     reader = PdfReader(io.BytesIO(data), strict=False)
     seen: set[tuple[int, int]] = set()
@@ -441,7 +480,7 @@ def anonymize_pdf(data: bytes) -> bytes:
 
 # Part of the cache's file names: raise it whenever :func:`anonymize_pdf` removes more, so no
 # copy made by an older, leakier version is ever served again.
-ANONYMIZER_VERSION = 2
+ANONYMIZER_VERSION = 3
 
 
 def anonymized_storage_name(submission_file) -> str:
