@@ -2,6 +2,7 @@
 script, no inline style, nothing may frame the site). That the site's own pages satisfy it in a
 real browser is tested in ``tests/browser/test_csp.py``."""
 
+import json
 import re
 from pathlib import Path
 
@@ -70,3 +71,25 @@ def test_no_template_or_widget_writes_a_style_attribute():
     ]
     assert offenders == []
     assert "style=" not in str(AuthorFormSet(prefix="authors"))
+
+
+ORCID_FORM_ACTION = """
+import json
+from django.conf import settings
+print(json.dumps(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]))
+"""
+
+
+def test_orcid_sign_in_may_leave_for_orcid(tmp_path):
+    """allauth's ORCID button posts here and is redirected to ORCID: browsers apply
+    form-action to that redirect, so ORCID's domain is allowed when (and only when) it is on."""
+    from tests.accounts.test_security import django_shell
+
+    assert json.loads(django_shell(ORCID_FORM_ACTION, tmp_path)) == ["'self'"]
+    with_orcid = django_shell(
+        ORCID_FORM_ACTION,
+        tmp_path,
+        ORCID_CLIENT_ID="APP-TEST0000000000",
+        ORCID_BASE_DOMAIN="sandbox.orcid.org",
+    )
+    assert json.loads(with_orcid) == ["'self'", "https://sandbox.orcid.org"]
