@@ -36,6 +36,11 @@ urlpatterns = [
         committee.invitation_resend,
         name="invitation_resend",
     ),
+    path(
+        "<slug:slug>/manage/committee/<int:pk>/allow-author/",
+        committee.invitation_allow_author,
+        name="invitation_allow_author",
+    ),
     path("<slug:slug>/manage/criteria/", chair.criteria, name="criteria"),
     path("<slug:slug>/manage/conflicts/", chair.conflicts, name="conflicts"),
     path("<slug:slug>/manage/paper/<int:number>/", chair.manage_paper, name="manage_paper"),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,11 +123,19 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Failed sign-ins: 10 a minute per client; 5 in 5 minutes per client and account (the "key" is
+# both, see accounts.ratelimit), so a stranger cannot lock out an account's owner; and at most
+# 30 in 5 minutes per account from all clients together (a spread-out guessing campaign).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "30/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind N reverse proxies, the client's address is the N-th from the right of X-Forwarded-For
+# (for the rate limits); 0 reads REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Workshop CFP")
@@ -148,6 +157,28 @@ if env.str("ORCID_CLIENT_ID", default=""):
             }
         ],
     }
+
+# Content-Security-Policy (django-csp): the site's pages load scripts, styles, images and
+# forms from this origin only, with no inline script and no style attribute; nothing may
+# frame them. Django's admin and allauth's pages satisfy it too (docs/security.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: for the QR code of the authenticator set-up
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if "orcid" in SOCIALACCOUNT_PROVIDERS:
+    # "Sign in with ORCID" posts to this site, which redirects to ORCID: browsers apply
+    # form-action to that redirect.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"https://{SOCIALACCOUNT_PROVIDERS['orcid']['BASE_DOMAIN']}"
+    )
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
