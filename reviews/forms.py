@@ -214,7 +214,19 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, workshop, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes_for(workshop)]
+        # Nothing is preselected: a chair picks the outcome on purpose.
+        self.fields["outcome"].choices = [("", "— choose an outcome —")] + [
+            (o.value, o.label) for o in outcomes_for(workshop)
+        ]
+
+
+class DecisionCorrectionForm(DecisionForm):
+    """Change a released decision; the authors get a follow-up letter."""
+
+    confirm = forms.BooleanField(
+        label="Send the authors a follow-up letter with the corrected decision",
+        error_messages={"required": "Tick the box to confirm the follow-up letter."},
+    )
 
 
 class DecisionTemplateForm(forms.ModelForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import author, chair, committee, reviewer
+from .views import author, chair, committee, decisions, reviewer
 
 app_name = "reviews"
 urlpatterns = [
@@ -44,7 +44,17 @@ urlpatterns = [
         chair.manage_reviewer,
         name="manage_reviewer",
     ),
-    path("<slug:slug>/manage/decisions/", chair.decisions, name="decisions"),
+    path("<slug:slug>/manage/decisions/", decisions.decisions, name="decisions"),
+    path(
+        "<slug:slug>/manage/decisions/release/",
+        decisions.release_confirm,
+        name="release_confirm",
+    ),
+    path(
+        "<slug:slug>/manage/decisions/<int:number>/stage/",
+        decisions.decision_stage,
+        name="decision_stage",
+    ),
     path("<slug:slug>/manage/templates/", chair.templates, name="templates"),
     path("<slug:slug>/manage/outbox/", chair.outbox, name="outbox"),
     path("<slug:slug>/manage/outbox/<int:pk>/resend/", chair.outbox_resend, name="outbox_resend"),

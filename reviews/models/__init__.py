@@ -2,7 +2,7 @@ from .assignments import Assignment
 from .bids import Bid
 from .committee import ReviewerInvitation, ReviewerProfile
 from .conflicts import Conflict
-from .decisions import Decision, DecisionRelease, DecisionTemplate
+from .decisions import Decision, DecisionCorrection, DecisionRelease, DecisionTemplate
 from .discussion import Comment
 from .reviews import Review, ReviewScore
 from .settings import ReviewSettings
@@ -13,6 +13,7 @@ __all__ = [
     "Comment",
     "Conflict",
     "Decision",
+    "DecisionCorrection",
     "DecisionRelease",
     "DecisionTemplate",
     "Review",
