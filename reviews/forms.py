@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from accounts.models import User
 from workshops.models import ReviewCriterion, Topic
@@ -18,7 +19,8 @@ class InviteForm(forms.Form):
     people = forms.CharField(
         label="Reviewers to invite",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text='One per line: "Ada Lovelace <ada@example.org>" or just the address.',
+        # Help texts are HTML (templates print them as is): the example address is escaped.
+        help_text=escape('One per line: "Ada Lovelace <ada@example.org>" or just the address.'),
     )
 
 
@@ -255,3 +257,17 @@ class CommentForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(max_length=500, required=False, label="Reason (for the chairs)")
+
+
+class AddChairForm(forms.Form):
+    email = forms.EmailField(
+        label="Add a co-chair",
+        help_text="The e-mail address of their account on this site.",
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("reviewer", "Reviewer"), ("chair", "Chair"), ("both", "Chair and reviewer")],
+    )

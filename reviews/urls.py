@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import author, chair, committee, decisions, reviewer
+from .views import author, chair, committee, decisions, members, reviewer
 
 app_name = "reviews"
 urlpatterns = [
@@ -36,6 +36,17 @@ urlpatterns = [
         committee.invitation_resend,
         name="invitation_resend",
     ),
+    path(
+        "<slug:slug>/manage/committee/member/<int:user_id>/remove/",
+        members.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "<slug:slug>/manage/committee/member/<int:user_id>/role/",
+        members.member_role,
+        name="member_role",
+    ),
+    path("<slug:slug>/manage/committee/chairs/add/", members.chair_add, name="chair_add"),
     path("<slug:slug>/manage/criteria/", chair.criteria, name="criteria"),
     path("<slug:slug>/manage/conflicts/", chair.conflicts, name="conflicts"),
     path("<slug:slug>/manage/paper/<int:number>/", chair.manage_paper, name="manage_paper"),

@@ -4,6 +4,7 @@ from .committee import ReviewerInvitation, ReviewerProfile
 from .conflicts import Conflict
 from .decisions import Decision, DecisionCorrection, DecisionRelease, DecisionTemplate
 from .discussion import Comment
+from .members import CommitteeChange
 from .reviews import Review, ReviewScore
 from .settings import ReviewSettings
 
@@ -11,6 +12,7 @@ __all__ = [
     "Assignment",
     "Bid",
     "Comment",
+    "CommitteeChange",
     "Conflict",
     "Decision",
     "DecisionCorrection",

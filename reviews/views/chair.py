@@ -526,6 +526,7 @@ def _hidden_emails_q(user, workshop) -> Q | None:
         q |= Q(idempotency_key__startswith=f"comment:{pk}:")
     for pk in papers:
         q |= Q(idempotency_key__regex=rf"^decision:\d+:{pk}:")
+        q |= Q(idempotency_key__startswith=f"decision-correction:{pk}:")
         q |= Q(idempotency_key__startswith=f"submission:{pk}:")
     return q
 

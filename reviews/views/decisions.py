@@ -75,9 +75,7 @@ def decisions(request, slug):
         .order_by("submission__number")
     )
     staged = sum(
-        1
-        for p in papers
-        if getattr(p, "decision", None) is not None and not p.decision.is_released
+        1 for p in papers if getattr(p, "decision", None) is not None and not p.decision.is_released
     )
     return render(
         request,

@@ -224,7 +224,11 @@ def test_custom_template_used_in_notification(decided, django_capture_on_commit_
     reject = [m for m in mail.outbox if "Sorry" in m.subject]
     assert len(reject) == 1
     assert reject[0].subject == "[WRL 2026] Sorry #2"
-    assert reject[0].body == "Poisoning at scale"
+    # A template without {paper_url} still gets the link to the paper and its reviews.
+    assert reject[0].body == (
+        "Poisoning at scale\n\nYour paper and its reviews: "
+        f"https://cfp.example.org/submissions/{decided.workshop.slug}/2/\n"
+    )
 
 
 def test_render_decision_email_has_no_confidential_note(decided):
