@@ -527,6 +527,7 @@ def _hidden_emails_q(user, workshop) -> Q | None:
     for pk in papers:
         q |= Q(idempotency_key__regex=rf"^decision:\d+:{pk}:")
         q |= Q(idempotency_key__startswith=f"decision-correction:{pk}:")
+        q |= Q(idempotency_key__regex=rf"^group:[^:]+:{pk}:")
         q |= Q(idempotency_key__startswith=f"submission:{pk}:")
     return q
 
