@@ -348,3 +348,34 @@ def test_the_letter_links_to_the_paper_and_its_reviews(decided, django_capture_o
     for message in mail.outbox:
         number = 1 if message.to[0] != decided.unrelated_author.email else 2
         assert f"{link}{number}/" in message.body
+
+
+def test_confirmation_and_decisions_pages_run_a_constant_number_of_queries(decided, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories as base
+
+    client = login(decided.chair)
+    pages = [
+        reverse("reviews:decisions", args=[decided.workshop.slug]),
+        confirm_url(decided),
+    ]
+    for page in pages:
+        client.get(page)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            for page in pages:
+                assert client.get(page).status_code == 200
+        return len(ctx)
+
+    few = count()
+    for number in range(3, 13):
+        paper = base.SubmissionFactory(workshop=decided.workshop, number=number, submitted=True)
+        for order in range(2):
+            base.AuthorshipFactory(submission=paper, order=order)
+        base.AssignmentFactory(submission=paper, reviewer=decided.unassigned, ordinal=1)
+        stage_decision(submission=paper, outcome="reject", by=decided.chair)
+
+    assert count() == few
