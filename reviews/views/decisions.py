@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from submissions.enums import SubmissionState
 
@@ -61,9 +62,11 @@ def _cell_context(workshop, paper, outcomes, *, error=""):
 
 
 @login_required
-@require_GET
 def decisions(request, slug):
     workshop = managed_workshop_or_404(request, slug)
+    if request.method != "GET":
+        # Releasing goes through the confirmation page only.
+        return HttpResponseNotAllowed(["GET"])
     outcomes = [(o.value, o.label) for o in outcomes_for(workshop)]
     papers = list(_papers_to_decide(request.user, workshop))
     for paper in papers:
