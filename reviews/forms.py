@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from accounts.models import User
 from workshops.markdown import render_markdown
@@ -19,7 +20,8 @@ class InviteForm(forms.Form):
     people = forms.CharField(
         label="Reviewers to invite",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text='One per line: "Ada Lovelace <ada@example.org>" or just the address.',
+        # Help texts are HTML (templates print them as is): the example address is escaped.
+        help_text=escape('One per line: "Ada Lovelace <ada@example.org>" or just the address.'),
     )
 
 
@@ -225,7 +227,19 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, workshop, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes_for(workshop)]
+        # Nothing is preselected: a chair picks the outcome on purpose.
+        self.fields["outcome"].choices = [("", "— choose an outcome —")] + [
+            (o.value, o.label) for o in outcomes_for(workshop)
+        ]
+
+
+class DecisionCorrectionForm(DecisionForm):
+    """Change a released decision; the authors get a follow-up letter."""
+
+    confirm = forms.BooleanField(
+        label="Send the authors a follow-up letter with the corrected decision",
+        error_messages={"required": "Tick the box to confirm the follow-up letter."},
+    )
 
 
 class DecisionTemplateForm(forms.ModelForm):
@@ -254,3 +268,17 @@ class CommentForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(max_length=500, required=False, label="Reason (for the chairs)")
+
+
+class AddChairForm(forms.Form):
+    email = forms.EmailField(
+        label="Add a co-chair",
+        help_text="The e-mail address of their account on this site.",
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("reviewer", "Reviewer"), ("chair", "Chair"), ("both", "Chair and reviewer")],
+    )

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "workshops",
     "submissions",
     "reviews",
+    "messaging",
 ]
 
 MIDDLEWARE = [

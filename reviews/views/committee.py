@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ..enums import InvitationState
-from ..forms import InviteForm
-from ..models import ReviewerInvitation
+from ..forms import AddChairForm, InviteForm, MemberRoleForm
+from ..models import CommitteeChange, ReviewerInvitation
 from ..services import ReviewFlowError
 from ..services.committee import (
     ConfirmationNeeded,
@@ -21,6 +21,7 @@ from ..services.committee import (
     is_workshop_author,
     send_invitation,
 )
+from ..services.members import committee_members
 from .common import managed_workshop_or_404
 
 SESSION_KEY = "reviewer_invitation"
@@ -55,6 +56,12 @@ def committee(request, slug):
             "form": form,
             "invitations": invitations,
             "counts": counts,
+            "members": committee_members(workshop, viewer=request.user),
+            "role_form": MemberRoleForm(),
+            "chair_form": AddChairForm(),
+            "changes": CommitteeChange.objects.filter(workshop=workshop).select_related(
+                "created_by"
+            )[:50],
         },
     )
 
