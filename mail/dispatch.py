@@ -31,7 +31,7 @@ def publish(task, *args) -> bool:
     """``task.delay(*args)``; returns False (and logs) instead of raising when the broker is
     unreachable."""
     if isinstance(task, str):
-        task = current_app.tasks[task]
+        task = _task_named(task)
     try:
         task.delay(*args)
     except BROKER_ERRORS:
@@ -43,6 +43,13 @@ def publish(task, *args) -> bool:
         )
         return False
     return True
+
+
+def _task_named(name: str):
+    tasks = current_app.tasks
+    if name not in tasks:
+        current_app.loader.import_default_modules()  # imports every app's tasks.py
+    return tasks[name]
 
 
 def publish_after_commit(task, *args) -> None:

@@ -219,10 +219,11 @@ def requeue_stuck(*, limit: int = 1000, now: dt.datetime | None = None) -> int:
     ``MAIL_SWEEP_SECONDS``): their task was lost (broker down at commit, worker killed), their
     backoff is over, or their attempt's worker died.
 
-    Cheap and safe to run concurrently: one bounded, indexed select, one update that pushes
-    the rows' next sweep ``MAIL_REQUEUE_AFTER_SECONDS`` ahead (so a backlog is not published
-    again at every run), then one publish per row. Publishing a row twice is harmless: the
-    claim decides which task sends it. Returns the number of rows handed over.
+    Cheap and safe to run concurrently: one bounded, indexed select, one update that puts
+    the rows (back) in the queue and pushes their next sweep ``MAIL_REQUEUE_AFTER_SECONDS``
+    ahead (so a backlog is not published again at every run), then one publish per row.
+    Publishing a row twice is harmless: the claim decides which task sends it. Returns the
+    number of rows handed over.
     """
     now = now or timezone.now()
     due = due_for_sweep(now)
@@ -231,7 +232,11 @@ def requeue_stuck(*, limit: int = 1000, now: dt.datetime | None = None) -> int:
     )
     if not ids:
         return 0
-    OutgoingEmail.objects.filter(due, pk__in=ids).update(retry_at=now + requeue_after())
+    # Expired attempts give their rows back to the queue; every row handed over is looked at
+    # again only if its task has not claimed it within MAIL_REQUEUE_AFTER_SECONDS.
+    OutgoingEmail.objects.filter(due, pk__in=ids).update(
+        state=EmailState.QUEUED, retry_at=now + requeue_after()
+    )
     published = sum(publish(SEND_TASK, email_id) for email_id in ids)
     if published < len(ids):
         logger.warning(

@@ -172,8 +172,8 @@ def test_claimed_row_is_left_alone_until_its_lease_runs_out(undelivered):
 
     after_lease = timezone.now() + services.lease() + dt.timedelta(seconds=1)
     assert services.requeue_stuck(now=after_lease) == 1
-    OutgoingEmail.objects.filter(pk=email.pk).update(retry_at=timezone.now())  # lease over
-    services.deliver(email.pk)
+    assert OutgoingEmail.objects.get(pk=email.pk).state == EmailState.QUEUED  # given back
+    services.deliver(undelivered[-1])
 
     email.refresh_from_db()
     assert email.state == EmailState.SENT
@@ -211,9 +211,12 @@ def test_stale_attempt_cannot_overwrite_the_outcome_of_a_newer_one(settings, und
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
     """Celery publishes to a port where no broker listens (connection refused)."""
     from config.celery import app
+
+    # Celery prefers the environment's CELERY_BROKER_URL to its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
 
     def reset_pools():
         app._pool = None
@@ -223,6 +226,7 @@ def broker_down():
     app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
     reset_pools()
     yield
+    monkeypatch.undo()
     app.conf.update(saved)
     reset_pools()
 
