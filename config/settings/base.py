@@ -20,6 +20,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-i
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The name e-mails sign with; Site(id=SITE_ID) takes it and SITE_URL's domain at every migrate.
+SITE_NAME = env.str("SITE_NAME", default="Workshop CFP")
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -128,6 +130,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
+# Account e-mails go through the outbox, with links on SITE_URL.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Workshop CFP")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
