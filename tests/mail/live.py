@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import logging
 import os
 import signal
 import socket
@@ -94,6 +95,7 @@ class RelayServer:
         self.controller = Controller(handler, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self):
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's chatter
         self.controller.start()
         return self
 
