@@ -20,6 +20,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-i
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The name e-mails sign with; Site(id=SITE_ID) takes it and SITE_URL's domain at every migrate.
+SITE_NAME = env.str("SITE_NAME", default="Workshop CFP")
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -138,6 +140,8 @@ ACCOUNT_RATE_LIMITS = {
 # (for the rate limits); 0 reads REMOTE_ADDR.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
+# Account e-mails go through the outbox, with links on SITE_URL.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Workshop CFP")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -216,6 +220,15 @@ if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBa
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Workshop CFP <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every SMTP operation gives up after this long, so a hung relay cannot outlive a claim's lease.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Outbox delivery (docs/delivery.md): a claimed attempt owns its row for MAIL_LEASE_SECONDS; a
+# queued row whose task has not run after MAIL_REQUEUE_AFTER_SECONDS is published again by the
+# sweep, which beat runs every MAIL_SWEEP_SECONDS. A killed worker's letters go out within
+# lease + sweep period (about 90 s) of its death, or one sweep period after its restart.
+MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=60)
+MAIL_REQUEUE_AFTER_SECONDS = env.int("MAIL_REQUEUE_AFTER_SECONDS", default=60)
+MAIL_SWEEP_SECONDS = env.int("MAIL_SWEEP_SECONDS", default=30)
 
 # Celery. The embedded default broker is kombu's filesystem transport: no server to run.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -231,7 +244,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A task taken by a worker that dies unacknowledged goes back to the queue this long after
+    # it was taken (Redis has no connection-bound acknowledgement; Celery's default is 1 hour).
+    # Tasks are idempotent and the outbox is swept from the database anyway, so this only
+    # bounds how late other lost tasks run. It must stay longer than the longest task.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+        # Look for such tasks about every 30 s instead of every ~100 s.
+        "unacked_restore_throttle": 3,
+        "socket_connect_timeout": 5,
+    }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# The queue tasks and beat publish to (a worker started with -Q consumes only the queues named).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -7,14 +7,14 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from mail.dispatch import publish, publish_after_commit
 from mail.models import EmailState, OutgoingEmail
 from mail.services import queue_email
-from mail.tasks import send_email
 from submissions.enums import SubmissionState
 from submissions.services import set_state
 from workshops.enums import DateKind
@@ -123,7 +123,9 @@ def release_decisions(*, workshop, by, fingerprint: str) -> DecisionRelease | No
             settings.phase = Phase.NOTIFIED
             settings.save(update_fields=["phase", "updated_at"])
         forget_settings(workshop)
-        transaction.on_commit(lambda: send_decision_notifications.delay(release.pk))
+        # A broker outage must not turn the saved release into an error page: the beat task
+        # renotify_pending_releases starts the notification once the broker is back.
+        publish_after_commit(send_decision_notifications, release.pk)
     return release
 
 
@@ -136,25 +138,33 @@ def undecided_papers(workshop):
     )
 
 
-# How long a release may stay un-notified before the beat task queues its notification again.
-NOTIFY_RETRY_AFTER = dt.timedelta(minutes=10)
+# How long a release may stay un-notified with no sign of life (no decision e-mail queued in
+# its workshop) before the beat task, run every MAIL_SWEEP_SECONDS, starts its notification
+# again: its task was lost (broker down at commit, worker killed) or gave up.
+NOTIFY_RETRY_AFTER = dt.timedelta(minutes=1)
 
 
 def renotify_pending_releases(*, older_than=NOTIFY_RETRY_AFTER, now=None) -> int:
-    """Queue the notification task again for releases not notified ``older_than`` after their
-    creation (the broker was down at commit, or the task gave up). Idempotent: the e-mails'
-    keys make a rerun queue only what is missing. Returns how many releases were queued."""
+    """Queue the notification task again for releases not notified whose notification shows no
+    progress for ``older_than``: created before that, and no decision e-mail of the workshop
+    queued since (a running notification queues several a second). Idempotent: the e-mails'
+    keys make a rerun queue only what is missing, so a second run beside a slow first one
+    costs time, never a letter. Returns how many releases were queued."""
     from ..tasks import send_decision_notifications
 
     cutoff = (now or timezone.now()) - older_than
+    progressing = OutgoingEmail.objects.filter(
+        workshop_id=OuterRef("workshop_id"),
+        template_role__startswith="reviews.decision.",
+        created_at__gte=cutoff,
+    )
     ids = list(
         DecisionRelease.objects.filter(notified_at__isnull=True, created_at__lt=cutoff)
+        .exclude(Exists(progressing))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for release_id in ids:
-        send_decision_notifications.delay(release_id)
-    return len(ids)
+    return sum(publish(send_decision_notifications, release_id) for release_id in ids)
 
 
 def release_statuses(workshop) -> list[dict]:
@@ -300,7 +310,7 @@ def notify_release(release_id: int) -> int:
         .order_by("submission__number")
     )
     # Rows queued by an earlier run of this release; still-queued ones are dispatched again
-    # (delivery locks the row and skips sent ones, so this cannot send twice).
+    # (delivery claims the row first and skips sent ones, so this cannot send twice).
     earlier = dict(
         OutgoingEmail.objects.filter(
             idempotency_key__startswith=f"decision:{release.pk}:"
@@ -316,7 +326,7 @@ def notify_release(release_id: int) -> int:
             if key in earlier:
                 if earlier[key] == EmailState.QUEUED:
                     email_id = OutgoingEmail.objects.get(idempotency_key=key).pk
-                    transaction.on_commit(lambda pk=email_id: send_email.delay(pk))
+                    publish_after_commit("mail.send_email", email_id)
                 continue
             subject, body = render_decision_email(
                 decision, author, templates=templates, reviews=text

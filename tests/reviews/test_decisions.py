@@ -281,6 +281,34 @@ def test_lost_notification_is_queued_again_by_the_beat_task(
     assert "reviews.renotify_pending_releases" in {e["task"] for e in BEAT_SCHEDULE.values()}
 
 
+def test_release_whose_notification_progresses_is_not_started_twice(decided):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reviews.services.decisions import renotify_pending_releases
+
+    release = release_now(workshop=decided.workshop, by=decided.chair)
+    DecisionRelease.objects.filter(pk=release.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    OutgoingEmail.objects.create(  # the running notification queued a letter just now
+        workshop=decided.workshop,
+        recipient="a@example.org",
+        subject="s",
+        body="b",
+        idempotency_key=f"decision:{release.pk}:1:a@example.org",
+        template_role="reviews.decision.accept",
+    )
+    assert renotify_pending_releases() == 0
+
+    # No sign of life for a minute (its worker was killed): started again.
+    later = timezone.now() + dt.timedelta(seconds=61)
+    with mock.patch("reviews.tasks.send_decision_notifications.delay") as delay:
+        assert renotify_pending_releases(now=later) == 1
+    delay.assert_called_once_with(release.pk)
+
+
 def test_decisions_page_shows_notification_status(decided, login):
     release = release_now(workshop=decided.workshop, by=decided.chair)
     client = login(decided.chair)
