@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from workshops.concurrency import VersionedFormMixin
 from workshops.models import ReviewCriterion, Topic
 
 from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, BidPreference, outcomes_for
@@ -48,8 +49,9 @@ class BidForm(forms.Form):
     preference = forms.ChoiceField(choices=BidPreference.choices, widget=forms.RadioSelect)
 
 
-class ReviewForm(forms.Form):
-    """Built from the workshop's criteria: one ``score_<id>`` field per criterion."""
+class ReviewForm(VersionedFormMixin, forms.Form):
+    """Built from the workshop's criteria: one ``score_<id>`` field per criterion; the hidden
+    ``version`` is the review's (0: no review yet)."""
 
     recommendation = forms.ChoiceField(
         label="Overall recommendation", required=False, widget=forms.RadioSelect
@@ -80,6 +82,7 @@ class ReviewForm(forms.Form):
             for score in review.scores.all():
                 initial[f"score_{score.criterion_id}"] = score.value
             kwargs["initial"] = initial
+        kwargs.setdefault("version", review.version if review is not None else 0)
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         self.fields["recommendation"].choices = level_choices(RECOMMENDATION_SCALE)
@@ -95,6 +98,14 @@ class ReviewForm(forms.Form):
             )
         # Scores first, in the criteria's order.
         self.fields = {**score_fields, **self.fields}
+
+    def saved_values(self, review) -> dict:
+        """The saved review in the form's terms (what a refused save is compared with)."""
+        values = {name: getattr(review, name) for name in TEXT_FIELDS}
+        values["recommendation"] = review.recommendation
+        values["confidence"] = review.confidence
+        scores = {s.criterion_id: s.value for s in review.scores.all()}
+        return values | {f"score_{c.pk}": scores.get(c.pk) for c in self.criteria}
 
     def review_input(self) -> ReviewInput:
         data = self.cleaned_data
@@ -140,7 +151,7 @@ class CriterionForm(forms.ModelForm):
         return super().save(commit)
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ReviewSettings
         fields = [
@@ -204,7 +215,7 @@ class DueForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedFormMixin, forms.Form):
     outcome = forms.ChoiceField()
     comments = forms.CharField(
         label="Meta-review / comments to the authors",
@@ -217,7 +228,7 @@ class DecisionForm(forms.Form):
         self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes_for(workshop)]
 
 
-class DecisionTemplateForm(forms.ModelForm):
+class DecisionTemplateForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = DecisionTemplate
         fields = ["subject", "body"]

@@ -24,8 +24,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.forms.models import model_to_dict
 
 
 class EditConflict(Exception):
@@ -66,22 +67,27 @@ class FieldChange:
     saved: str
 
 
-def claim(model: type[models.Model], pk, expected: int | None) -> int | None:
+def claim(model: type[models.Model], pk, expected: int | None, *, move_on=True) -> int | None:
     """Move the row's version on by one if it still is ``expected``; the new version, or None
     when another save came first (or the row is gone). ``expected`` None: no check, the version
-    moves on anyway. Call inside a transaction: the row stays locked until it ends."""
+    moves on anyway. Call inside a transaction: the row stays locked until it ends.
+
+    ``move_on=False`` only checks and locks (``SET version = version``), for a save that turns
+    out to change nothing; :func:`bump` moves the version on once it does."""
     rows = model._default_manager.filter(pk=pk)
     if expected is not None:
         rows = rows.filter(version=expected)
-    if rows.update(version=F("version") + 1) != 1:
+    if rows.update(version=F("version") + 1 if move_on else F("version")) != 1:
         return None
     return model._default_manager.filter(pk=pk).values_list("version", flat=True).get()
 
 
-def bump(model: type[models.Model], pk) -> None:
+def bump(model: type[models.Model], pk) -> int:
     """Move the version on after a change made outside an edit page (a phase moved by the
-    calendar, a release), so pages opened before it refuse to write the old value back."""
+    calendar, a release), or after a checked save found changes; returns the new version.
+    Pages opened before then refuse to write their old values back."""
     model._default_manager.filter(pk=pk).update(version=F("version") + 1)
+    return model._default_manager.filter(pk=pk).values_list("version", flat=True).get()
 
 
 # --- Forms ---------------------------------------------------------------------------------
@@ -114,6 +120,33 @@ class VersionedFormMixin:
         """The version the page was loaded with; None when the post did not say."""
         return self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
 
+    def save_versioned(self, *, message: str = "", find=None):
+        """Save a model form through :func:`claim`; raise :class:`EditConflict` (nothing
+        written) when the row moved on since the page was loaded.
+
+        An unsaved instance is created, unless ``find()`` (the row a unique constraint
+        matches) shows someone created it meanwhile."""
+        instance = self.instance
+        model = type(instance)
+        with transaction.atomic():
+            if instance.pk is None:
+                existing = find() if find is not None else None
+                if existing is None and not self.loaded_version:
+                    try:
+                        with transaction.atomic():
+                            return self.save()
+                    except IntegrityError:
+                        existing = find() if find is not None else None
+                        if existing is None:
+                            raise
+                raise conflict_with(existing, message)
+            # A save that changes nothing keeps the version: other open pages stay valid.
+            claimed = claim(model, instance.pk, self.loaded_version, move_on=self.has_changed())
+            if claimed is None:
+                raise conflict_with(model._default_manager.filter(pk=instance.pk).first(), message)
+            instance.version = claimed
+            return self.save()
+
     def refuse(self, conflict: EditConflict, saved: dict) -> EditConflict:
         """Show ``conflict``: compare what was typed with ``saved`` (field name → the saved
         value, in the form's terms) and carry the saved version for a deliberate resave."""
@@ -123,6 +156,24 @@ class VersionedFormMixin:
         self.data = data
         self.edit_conflict = conflict
         return conflict
+
+
+def conflict_with(current, message: str = "") -> EditConflict:
+    """The refusal of a save loaded before ``current`` (None: the row is gone), dated by its
+    ``updated_at``."""
+    return EditConflict(
+        message,
+        version=getattr(current, "version", 0),
+        saved_at=getattr(current, "updated_at", None),
+        current=current,
+    )
+
+
+def saved_values(form, current) -> dict:
+    """``current`` (a saved row) in the terms of the model ``form``."""
+    if current is None:
+        return {}
+    return model_to_dict(current, fields=list(form.fields))
 
 
 def form_changes(form, saved: dict, *, skip=()) -> list[FieldChange]:

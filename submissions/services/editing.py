@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.template.defaultfilters import pluralize
 
-from workshops.concurrency import EditConflict, claim
+from workshops.concurrency import EditConflict, bump, claim
 
 from ..enums import ActivityAction, FileKind, SubmissionState
 from . import deadlines
@@ -313,10 +313,9 @@ def save_submission(
                     )
                 # Compare-and-set on the version the form showed: the row is then exactly
                 # the state the author loaded, so the changes below are exactly theirs.
-                claimed = claim(Submission, submission.pk, version)
-                if claimed is None:
+                # It moves the version on below, once the save turns out to change something.
+                if claim(Submission, submission.pk, version, move_on=False) is None:
                     raise edit_conflict(submission)
-                submission.version = claimed
                 changes = [k for k, v in fields.items() if getattr(submission, k) != v]
                 for key, value in fields.items():
                     setattr(submission, key, value)
@@ -363,6 +362,8 @@ def save_submission(
                     message=f"Supplementary material version {record.version}",
                 )
 
+            if changes and not created:
+                bump(Submission, submission.pk)
             if form_token and not created:
                 Submission.objects.filter(pk=submission.pk).update(last_form_token=form_token)
             submission = (
