@@ -6,11 +6,10 @@ from django.test import Client
 
 
 def hidden_version(response, name="version") -> str:
-    """The version number in the page's hidden field ``name`` (the last one, for pages with
-    several forms the caller names by prefix)."""
+    """The version number in the page's hidden field ``name`` (the last one on the page); ""
+    when the page has none (a browser then posts nothing for it)."""
     found = re.findall(rf'name="{re.escape(name)}" value="(\d+)"', response.content.decode())
-    assert found, f"no hidden {name} field in the page"
-    return found[-1]
+    return found[-1] if found else ""
 
 
 def browser(user) -> Client:
