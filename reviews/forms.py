@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
 from accounts.models import User
+from workshops.concurrency import VersionedFormMixin
 from workshops.markdown import render_markdown
 from workshops.models import ReviewCriterion, Topic
 
@@ -50,8 +51,9 @@ class ReviewerProfileForm(forms.ModelForm):
 MARKDOWN_HELP = "Markdown works: **bold**, *italic*, lists, `code` and links; no images or HTML."
 
 
-class ReviewForm(forms.Form):
-    """Built from the workshop's criteria: one ``score_<id>`` field per criterion."""
+class ReviewForm(VersionedFormMixin, forms.Form):
+    """Built from the workshop's criteria: one ``score_<id>`` field per criterion; the hidden
+    ``version`` is the review's (0: no review yet)."""
 
     recommendation = forms.ChoiceField(
         label="Overall recommendation", required=False, widget=forms.RadioSelect
@@ -82,6 +84,7 @@ class ReviewForm(forms.Form):
             for score in review.scores.all():
                 initial[f"score_{score.criterion_id}"] = score.value
             kwargs["initial"] = initial
+        kwargs.setdefault("version", review.version if review is not None else 0)
         super().__init__(*args, **kwargs)
         for name in TEXT_FIELDS:
             field = self.fields[name]
@@ -108,6 +111,14 @@ class ReviewForm(forms.Form):
             for name in TEXT_FIELDS
             if (text := self.cleaned_data.get(name))
         ]
+
+    def saved_values(self, review) -> dict:
+        """The saved review in the form's terms (what a refused save is compared with)."""
+        values = {name: getattr(review, name) for name in TEXT_FIELDS}
+        values["recommendation"] = review.recommendation
+        values["confidence"] = review.confidence
+        scores = {s.criterion_id: s.value for s in review.scores.all()}
+        return values | {f"score_{c.pk}": scores.get(c.pk) for c in self.criteria}
 
     def review_input(self) -> ReviewInput:
         data = self.cleaned_data
@@ -153,7 +164,7 @@ class CriterionForm(forms.ModelForm):
         return super().save(commit)
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ReviewSettings
         fields = [
@@ -217,7 +228,7 @@ class DueForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedFormMixin, forms.Form):
     outcome = forms.ChoiceField()
     comments = forms.CharField(
         label="Meta-review / comments to the authors",
@@ -242,7 +253,7 @@ class DecisionCorrectionForm(DecisionForm):
     )
 
 
-class DecisionTemplateForm(forms.ModelForm):
+class DecisionTemplateForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = DecisionTemplate
         fields = ["subject", "body"]

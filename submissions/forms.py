@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
+from workshops.concurrency import VersionedFormMixin
+
 from . import pdf
 from .enums import SubmissionState
 from .models import Submission
@@ -20,11 +22,12 @@ MAX_AUTHORS = 40
 ABSTRACT_MAX = 5000
 
 
-class SubmissionForm(forms.ModelForm):
+class SubmissionForm(VersionedFormMixin, forms.ModelForm):
     """Metadata, acknowledgements and files of one submission.
 
     ``submitting`` asks for everything a complete submission needs (the "Submit" button, or any
-    save of an already submitted paper); a draft needs only a title.
+    save of an already submitted paper); a draft needs only a title. The hidden ``version``
+    refuses a save loaded before someone else's (``workshops.concurrency``).
     """
 
     paper = forms.FileField(

@@ -78,6 +78,12 @@ class Submission(models.Model):
     revision = models.PositiveIntegerField(
         default=0, help_text="Counts the authors' updates after the first submission."
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Moves on at every save of its edit page: a page loaded before refuses to "
+        "overwrite it (workshops.concurrency).",
+    )
     form_token = models.CharField(
         max_length=64,
         null=True,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from .concurrency import VersionedFormMixin
 from .enums import AOE, DateKind, PresentationOutcome
 from .models import (
     ImportantDate,
@@ -114,7 +115,7 @@ class ZonedFormMixin:
                 field.tz = tz
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(VersionedFormMixin, forms.ModelForm):
     """Every field of a workshop, grouped as the edit page shows them (``sections``)."""
 
     sections = [

@@ -48,6 +48,12 @@ class Decision(models.Model):
         related_name="decisions",
     )
     released_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Moves on at every save of its edit page: a page loaded before refuses to "
+        "overwrite it (workshops.concurrency).",
+    )
 
     class Meta:
         constraints = [
@@ -79,6 +85,12 @@ class DecisionTemplate(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Moves on at every save of its edit page: a page loaded before refuses to "
+        "overwrite it (workshops.concurrency).",
+    )
 
     class Meta:
         ordering = ["workshop", "outcome"]

@@ -22,6 +22,12 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Moves on at every save of its edit page: a page loaded before refuses to "
+        "overwrite it (workshops.concurrency).",
+    )
 
     class Meta:
         constraints = [

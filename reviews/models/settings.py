@@ -32,6 +32,12 @@ class ReviewSettings(models.Model):
     )
     default_reviews_per_paper = models.PositiveSmallIntegerField(default=3)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Moves on at every save of its edit page: a page loaded before refuses to "
+        "overwrite it (workshops.concurrency).",
+    )
 
     class Meta:
         verbose_name_plural = "review settings"

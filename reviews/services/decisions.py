@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from mail.models import EmailState, OutgoingEmail
 from mail.services import queue_email
 from submissions.enums import SubmissionState
 from submissions.services import set_state
+from workshops.concurrency import EditConflict, bump, claim
 from workshops.enums import DateKind
 
 from ..enums import DecisionOutcome, Phase, ReviewState, is_accept, outcomes_for
@@ -49,26 +50,76 @@ class StaleConfirmation(DecisionError):
     """A release confirmed against a staged set that has changed since."""
 
 
-def stage_decision(*, submission, outcome: str, comments: str = "", by) -> Decision:
-    """Record (or change) the pending outcome of a paper; nothing is sent yet."""
+def stage_decision(
+    *, submission, outcome: str, comments: str = "", by, version: int | None = None
+) -> Decision:
+    """Record (or change) the pending outcome of a paper; nothing is sent yet.
+
+    ``version`` is the version of the staged decision the chair's page showed (0: none): a
+    decision staged, changed or removed since raises :class:`EditConflict`, nothing written.
+    """
     if not paper_rights(by, submission).can_decide:
         raise DecisionError("You cannot decide on this paper now.")
     if outcome not in outcomes_for(submission.workshop):
         raise DecisionError("This outcome is not offered by the workshop.")
-    decision = Decision.objects.filter(submission=submission).first()
-    if decision is not None and decision.is_released:
-        raise DecisionError("The decision on this paper was already sent to the authors.")
-    decision, _ = Decision.objects.update_or_create(
-        submission=submission,
-        defaults={"outcome": outcome, "comments": comments, "decided_by": by},
-    )
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().filter(submission=submission).first()
+        if decision is not None and decision.is_released:
+            raise DecisionError("The decision on this paper was already sent to the authors.")
+        values = {"outcome": outcome, "comments": comments, "decided_by": by}
+        if decision is None:
+            if version:
+                raise decision_conflict(submission, None)
+            try:
+                with transaction.atomic():
+                    return Decision.objects.create(submission=submission, **values)
+            except IntegrityError:
+                # Another chair (or tab) staged one at the same moment.
+                raise decision_conflict(submission, None) from None
+        changed = (decision.outcome, decision.comments) != (outcome, comments)
+        claimed = claim(Decision, decision.pk, version, move_on=changed)
+        if claimed is None:
+            raise decision_conflict(submission, decision)
+        for key, value in values.items():
+            setattr(decision, key, value)
+        decision.version = claimed
+        decision.save()
     return decision
 
 
-def clear_decision(*, submission, by) -> None:
+def decision_conflict(submission, decision) -> EditConflict:
+    """The refusal of a decision staged from a page loaded before ``decision`` (None: read it;
+    still none: it was removed)."""
+    if decision is None:
+        decision = (
+            Decision.objects.filter(submission=submission).select_related("decided_by").first()
+        )
+    if decision is None:
+        return EditConflict(
+            "The staged decision on this paper was removed after you opened this page: your "
+            "decision was not staged.",
+        )
+    return EditConflict(
+        "A decision on this paper was staged after you opened this page: yours was not staged.",
+        version=decision.version,
+        saved_by=decision.decided_by.get_full_name() if decision.decided_by else "",
+        saved_at=decision.updated_at,
+        current=decision,
+    )
+
+
+def clear_decision(*, submission, by, version: int | None = None) -> None:
+    """Remove the staged decision; with ``version``, only the one the chair's page showed
+    (:class:`EditConflict` when it was changed since)."""
     if not paper_rights(by, submission).can_decide:
         raise DecisionError("You cannot decide on this paper now.")
-    Decision.objects.filter(submission=submission, released_at__isnull=True).delete()
+    staged = Decision.objects.filter(submission=submission, released_at__isnull=True)
+    if version is not None:
+        with transaction.atomic():
+            if not staged.filter(version=version).delete()[0] and staged.exists():
+                raise decision_conflict(submission, None)
+        return
+    staged.delete()
 
 
 def staged_decisions(workshop, by):
@@ -122,6 +173,7 @@ def release_decisions(*, workshop, by, fingerprint: str) -> DecisionRelease | No
         if settings.phase != Phase.NOTIFIED and not undecided_papers(workshop).exists():
             settings.phase = Phase.NOTIFIED
             settings.save(update_fields=["phase", "updated_at"])
+            bump(type(settings), settings.pk)
         forget_settings(workshop)
         # A broker outage must not turn the saved release into an error page: the beat task
         # renotify_pending_releases starts the notification once the broker is back.

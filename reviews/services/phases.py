@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from workshops.concurrency import bump
+
 from ..enums import Phase
 from ..models import ReviewSettings
 from ..permissions import forget_settings, reviews_due
@@ -14,6 +16,7 @@ def set_phase(workshop, phase: str, *, by=None) -> ReviewSettings:
     settings, _ = ReviewSettings.objects.get_or_create(workshop=workshop)
     settings.phase = Phase(phase)
     settings.save(update_fields=["phase", "updated_at"])
+    bump(ReviewSettings, settings.pk)  # a settings page opened before must not undo it
     forget_settings(workshop)
     return settings
 
@@ -47,5 +50,6 @@ def advance_by_dates(now=None) -> int:
         if is_before(settings.phase, target):
             settings.phase = target
             settings.save(update_fields=["phase", "updated_at"])
+            bump(ReviewSettings, settings.pk)  # a settings page opened before must not undo it
             moved += 1
     return moved

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from workshops.concurrency import EditConflict, bump, claim
 from workshops.models import ReviewCriterion
 
 from ..enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, ReviewState
@@ -51,6 +52,16 @@ def _check_level(value, scale, what: str) -> int | None:
     return level
 
 
+def _snapshot(review) -> tuple:
+    """What a save may change: the review's fields and its scores."""
+    names = (*TEXT_FIELDS, "recommendation", "confidence", "state")
+    scores = ReviewScore.objects.filter(review=review).order_by("criterion_id")
+    return (
+        *(getattr(review, name) for name in names),
+        tuple(scores.values_list("criterion_id", "value")),
+    )
+
+
 def save_review(
     *,
     assignment: Assignment,
@@ -58,12 +69,15 @@ def save_review(
     data: ReviewInput,
     scores: dict[int, int | None],
     submit: bool,
+    version: int | None = None,
     now=None,
 ) -> Review:
     """Save ``user``'s review of ``assignment``; a submitted review stays submitted.
 
     Refused (ReviewError, nothing written) when ``user`` is not the assigned reviewer, the phase
     does not allow reviewing, the deadline passed, or a value lies outside its scale.
+    ``version`` is the version of the review the form showed (0: none yet); a review saved
+    since (in another tab) raises :class:`EditConflict` and nothing is written.
     """
     submission = assignment.submission
     if assignment.reviewer_id != user.pk:
@@ -86,7 +100,16 @@ def save_review(
     confidence = _check_level(data.confidence, CONFIDENCE_SCALE, "Confidence")
 
     with transaction.atomic():
-        review, _ = Review.objects.select_for_update().get_or_create(assignment=assignment)
+        review, created = Review.objects.select_for_update().get_or_create(assignment=assignment)
+        if not created and claim(Review, review.pk, version, move_on=False) is None:
+            raise EditConflict(
+                "Your review was saved from another window or tab after you opened this "
+                "page: these changes were not saved.",
+                version=review.version,
+                saved_at=review.updated_at,
+                current=review,
+            )
+        before = _snapshot(review)
         final = submit or review.state == ReviewState.SUBMITTED
         if final:
             missing = [c.name for cid, c in criteria.items() if levels.get(cid) is None]
@@ -112,5 +135,7 @@ def save_review(
                 ReviewScore.objects.update_or_create(
                     review=review, criterion_id=cid, defaults={"value": level}
                 )
+        if not created and _snapshot(review) != before:
+            review.version = bump(Review, review.pk)
     forget_rights(user)
     return review

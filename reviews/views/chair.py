@@ -16,6 +16,7 @@ from accounts.models import User
 from mail.models import EmailState, OutgoingEmail
 from mail.services import resend
 from submissions.enums import SubmissionState
+from workshops.concurrency import EditConflict, saved_values
 from workshops.enums import MemberRole
 from workshops.models import Membership, ReviewCriterion
 
@@ -114,12 +115,27 @@ def settings_view(request, slug):
     workshop = managed_workshop_or_404(request, slug)
     settings = review_settings(workshop)
     form = SettingsForm(request.POST or None, instance=settings)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        form.save()
-        forget_settings(workshop)
-        messages.success(request, f"Review settings saved. Phase: {settings.get_phase_display()}.")
-        return redirect("reviews:manage", slug=slug)
-    return render(request, "reviews/manage/settings.html", {"workshop": workshop, "form": form})
+        try:
+            form.save_versioned(
+                message="The review settings were changed after you opened this page (by "
+                "another chair, or the phase moved with the calendar): your changes were not "
+                "saved.",
+            )
+        except EditConflict as conflict:
+            forget_settings(workshop)
+            form.refuse(conflict, saved_values(form, review_settings(workshop)))
+            status = 409
+        else:
+            forget_settings(workshop)
+            messages.success(
+                request, f"Review settings saved. Phase: {settings.get_phase_display()}."
+            )
+            return redirect("reviews:manage", slug=slug)
+    return render(
+        request, "reviews/manage/settings.html", {"workshop": workshop, "form": form}, status=status
+    )
 
 
 @login_required
@@ -235,6 +251,7 @@ def manage_paper(request, slug, number):
     """Assignments and decision of one paper, for a chair who is not conflicted with it."""
     submission, rights = paper_or_404(request, slug, number, "can_assign")
     workshop = submission.workshop
+    decision_form, status = None, 200  # a refused decision is shown again, as typed
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -275,16 +292,41 @@ def manage_paper(request, slug, number):
                 form = DecisionForm(request.POST, workshop=workshop)
                 if not form.is_valid():
                     raise ReviewFlowError("Choose an outcome.")
-                stage_decision(
-                    submission=submission,
-                    outcome=form.cleaned_data["outcome"],
-                    comments=form.cleaned_data["comments"],
-                    by=request.user,
-                )
-                messages.success(request, f"Decision on paper #{number} staged (not sent yet).")
+                try:
+                    stage_decision(
+                        submission=submission,
+                        outcome=form.cleaned_data["outcome"],
+                        comments=form.cleaned_data["comments"],
+                        by=request.user,
+                        version=form.loaded_version,
+                    )
+                except EditConflict as conflict:
+                    current = conflict.current
+                    saved = (
+                        {"outcome": current.outcome, "comments": current.comments}
+                        if current is not None
+                        else {}
+                    )
+                    form.refuse(conflict, saved)
+                    decision_form, status = form, 409
+                else:
+                    messages.success(request, f"Decision on paper #{number} staged (not sent yet).")
             elif action == "clear_decision":
-                clear_decision(submission=submission, by=request.user)
-                messages.success(request, "Staged decision removed.")
+                posted = request.POST.get("version", "")
+                try:
+                    clear_decision(
+                        submission=submission,
+                        by=request.user,
+                        version=int(posted) if posted.isdigit() else None,
+                    )
+                except EditConflict:
+                    messages.error(
+                        request,
+                        "The staged decision was changed after you opened this page; it was "
+                        "not removed. Check it below.",
+                    )
+                else:
+                    messages.success(request, "Staged decision removed.")
             elif action == "correct_decision":
                 form = DecisionCorrectionForm(request.POST, workshop=workshop)
                 if not form.is_valid():
@@ -306,7 +348,8 @@ def manage_paper(request, slug, number):
                 raise ReviewFlowError("Unknown action.")
         except ReviewFlowError as exc:
             messages.error(request, str(exc))
-        return redirect("reviews:manage_paper", slug=slug, number=number)
+        if decision_form is None:
+            return redirect("reviews:manage_paper", slug=slug, number=number)
 
     assignments = list(
         Assignment.objects.filter(submission=submission)
@@ -346,10 +389,15 @@ def manage_paper(request, slug, number):
         )
     candidates.sort(key=lambda c: (c["conflicted"], c["assigned"], -c["match"], c["load"]))
     decision = Decision.objects.filter(submission=submission).first()
-    initial = {"outcome": decision.outcome, "comments": decision.comments} if decision else None
-    decision_form = (DecisionCorrectionForm if decision and decision.is_released else DecisionForm)(
-        initial=initial, workshop=workshop
-    )
+    if decision_form is None:
+        form_class = DecisionCorrectionForm if decision and decision.is_released else DecisionForm
+        decision_form = form_class(
+            initial={"outcome": decision.outcome, "comments": decision.comments}
+            if decision
+            else None,
+            workshop=workshop,
+            version=decision.version if decision else 0,
+        )
     from .reviewer import _visible_reviews
 
     return render(
@@ -372,6 +420,7 @@ def manage_paper(request, slug, number):
             "decision_form": decision_form,
             "default_due": reviews_due(workshop),
         },
+        status=status,
     )
 
 
@@ -468,10 +517,24 @@ def templates(request, slug):
         subject, body = template_for(workshop, outcome)
         instance = DecisionTemplate(workshop=workshop, outcome=outcome, subject=subject, body=body)
     form = DecisionTemplateForm(request.POST or None, instance=instance)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Template “{DecisionOutcome(outcome).label}” saved.")
-        return redirect(f"{request.path}?outcome={outcome}")
+
+        def saved():
+            return DecisionTemplate.objects.filter(workshop=workshop, outcome=outcome).first()
+
+        try:
+            form.save_versioned(
+                message="This template was saved after you opened this page: your changes "
+                "were not saved.",
+                find=saved,
+            )
+        except EditConflict as conflict:
+            form.refuse(conflict, saved_values(form, saved()))
+            status = 409
+        else:
+            messages.success(request, f"Template “{DecisionOutcome(outcome).label}” saved.")
+            return redirect(f"{request.path}?outcome={outcome}")
     # Preview for a real recipient: the first author of a paper with this (staged) outcome,
     # else of any paper the chair may see, as if it had this outcome (nothing is saved).
     preview = None
@@ -502,6 +565,7 @@ def templates(request, slug):
             "outcomes": outcomes,
             "preview": preview,
         },
+        status=status,
     )
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from submissions.pdf import anonymized_pdf_bytes
+from workshops.concurrency import EditConflict
 from workshops.enums import MemberRole
 from workshops.models import ReviewCriterion, Workshop
 from workshops.roles import roles_of
@@ -355,6 +356,7 @@ def review_edit(request, slug, number):
     review = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
     criteria = ReviewCriterion.objects.filter(workshop=submission.workshop)
     form = ReviewForm(request.POST or None, criteria=criteria, review=review)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         if not rights.review_open:
             messages.error(
@@ -400,7 +402,12 @@ def review_edit(request, slug, number):
                     data=form.review_input(),
                     scores=form.scores(),
                     submit=submit,
+                    version=form.loaded_version,
                 )
+            except EditConflict as conflict:
+                review = Review.objects.prefetch_related("scores").get(pk=conflict.current.pk)
+                form.refuse(conflict, form.saved_values(review))
+                status = 409
             except ReviewFlowError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -420,7 +427,7 @@ def review_edit(request, slug, number):
             "review": review,
             "assignment": assignment,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

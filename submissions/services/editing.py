@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.template.defaultfilters import pluralize
 
+from workshops.concurrency import EditConflict, bump, claim
+
 from ..enums import ActivityAction, FileKind, SubmissionState
 from . import deadlines
 from .state import TransitionNotAllowed, can_edit, log_activity, set_state
@@ -27,6 +29,16 @@ METADATA_FIELDS = (
     "ack_code_of_ethics",
     "ack_dual_submission",
     "ack_anonymized",
+)
+
+
+# What the activity log records for saves of the edit form.
+EDIT_ACTIONS = (
+    ActivityAction.CREATED,
+    ActivityAction.SAVED,
+    ActivityAction.SUBMITTED,
+    ActivityAction.UPDATED,
+    ActivityAction.FILE_UPLOADED,
 )
 
 
@@ -228,13 +240,17 @@ def save_submission(
     supplement=None,
     submit: bool = False,
     form_token: str | None = None,
+    version: int | None = None,
     now: dt.datetime | None = None,
 ) -> SaveResult:
     """Create (``submission`` None) or update a submission from the author's form.
 
     ``paper`` and ``supplement`` are ``pdf.CheckedFile`` objects (already validated). With
-    ``submit`` a draft becomes a submission (through ``set_state``). Raises
-    :class:`DeadlinePassed` or :class:`TransitionNotAllowed`, in which case nothing is saved.
+    ``submit`` a draft becomes a submission (through ``set_state``). ``version`` is the
+    version the form was loaded with: when someone saved since, :class:`EditConflict` is
+    raised (``workshops.concurrency``). Raises :class:`DeadlinePassed`,
+    :class:`TransitionNotAllowed` or :class:`EditConflict`, in which case nothing is saved
+    (no file either).
     """
     from workshops.models import Workshop
 
@@ -295,6 +311,11 @@ def save_submission(
                     raise TransitionNotAllowed(
                         f"A {submission.get_state_display().lower()} submission cannot be changed."
                     )
+                # Compare-and-set on the version the form showed: the row is then exactly
+                # the state the author loaded, so the changes below are exactly theirs.
+                # It moves the version on below, once the save turns out to change something.
+                if claim(Submission, submission.pk, version, move_on=False) is None:
+                    raise edit_conflict(submission)
                 changes = [k for k, v in fields.items() if getattr(submission, k) != v]
                 for key, value in fields.items():
                     setattr(submission, key, value)
@@ -341,6 +362,8 @@ def save_submission(
                     message=f"Supplementary material version {record.version}",
                 )
 
+            if changes and not created:
+                bump(Submission, submission.pk)
             if form_token and not created:
                 Submission.objects.filter(pk=submission.pk).update(last_form_token=form_token)
             submission = (
@@ -398,6 +421,27 @@ def save_submission(
     except BaseException:
         _delete_stored(stored)
         raise
+
+
+def edit_conflict(submission) -> EditConflict:
+    """The refusal of a save loaded before ``submission``'s current version: who saved last
+    and when, from the activity log."""
+    from ..models import SubmissionActivity
+
+    last = (
+        SubmissionActivity.objects.filter(submission=submission, action__in=EDIT_ACTIONS)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return EditConflict(
+        "This submission was changed after you opened this page: your changes were not "
+        "saved, and no file was attached.",
+        version=submission.version,
+        saved_by=_public_name(last.actor, submission) if last and last.actor else "",
+        saved_at=last.created_at if last else submission.updated_at,
+        current=submission,
+    )
 
 
 def _public_name(user, submission) -> str:

@@ -6,10 +6,12 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from workshops.concurrency import EditConflict, FieldChange
 from workshops.permissions import has_verified_email
 
 from .. import pdf
@@ -17,7 +19,12 @@ from ..enums import FileKind, SubmissionState
 from ..forms import AuthorFormSet, SubmissionForm, WithdrawForm, author_initial
 from ..models import Submission
 from ..services import deadlines, state
-from ..services.editing import can_remove_authors, removal_refusal, save_submission
+from ..services.editing import (
+    can_remove_authors,
+    edit_conflict,
+    removal_refusal,
+    save_submission,
+)
 from ..services.state import TransitionNotAllowed, set_state
 from .common import get_submission, get_workshop
 
@@ -122,6 +129,7 @@ def _submission_form(request, workshop, submission):
         author_rules["current_emails"] = [a.email for a in submission.ordered_authors]
         author_rules["removal_refusal"] = removal_refusal(submission)
     warnings: list[str] = []
+    refused = False
     if request.method == "POST":
         form = SubmissionForm(
             request.POST,
@@ -165,16 +173,29 @@ def _submission_form(request, workshop, submission):
                         supplement=form.checked_supplement,
                         submit=action == "submit" and not is_submitted,
                         form_token=form.cleaned_data.get("form_token") or None,
+                        version=form.loaded_version,
                     )
+                except EditConflict as conflict:
+                    submission = _refuse_edit(form, formset, conflict)
+                    is_submitted = submission.state == SubmissionState.SUBMITTED
+                    refused = True
                 except TransitionNotAllowed as exc:
                     messages.error(request, f"{exc} Nothing was saved.")
                     if submission is None:
                         return redirect(workshop.get_absolute_url())
                     return redirect(submission.get_absolute_url())
-                _report_save(request, result)
-                return redirect(result.submission.get_absolute_url())
+                else:
+                    _report_save(request, result)
+                    return redirect(result.submission.get_absolute_url())
         else:
             messages.error(request, "Please correct the errors below. Nothing has been saved yet.")
+            loaded = form.cleaned_data.get("version")
+            if submission is not None and loaded is not None and loaded != submission.version:
+                # The errors may come from someone else's save (an author added since):
+                # say so, and show what changed.
+                submission = _refuse_edit(form, formset, edit_conflict(submission))
+                is_submitted = submission.state == SubmissionState.SUBMITTED
+                refused = True
     else:
         form = SubmissionForm(instance=instance, workshop=workshop, submitting=is_submitted)
         formset = AuthorFormSet(
@@ -201,8 +222,42 @@ def _submission_form(request, workshop, submission):
         "current_paper": submission.current_paper if submission is not None else None,
         "current_supplement": submission.current_supplement if submission is not None else None,
     }
-    status = 400 if request.method == "POST" else 200
+    status = 409 if refused else 400 if request.method == "POST" else 200
     return render(request, "submissions/form.html", context, status=status)
+
+
+def _refuse_edit(form, formset, conflict):
+    """Show a refused save: the form keeps what was typed, lists what differs from the saved
+    version and carries that version. Returns the submission as saved now."""
+    current = (
+        Submission.objects.select_related("workshop", "submission_type", "created_by")
+        .prefetch_related("authors", "files", "topics", "workshop__dates")
+        .get(pk=conflict.current.pk)
+    )
+    form.refuse(conflict, model_to_dict(current, fields=list(form.fields)))
+    rows = [f.cleaned_data for f in formset.forms if getattr(f, "cleaned_data", None)]
+    rows = [r for r in rows if r.get("email") and not r.get("DELETE")]
+    rows.sort(key=lambda r: r.get("ORDER") or 0)
+    typed = [f"{r.get('name', '')} <{r['email']}>" for r in rows]
+    saved = [f"{a.name} <{a.email}>" for a in current.ordered_authors]
+    if typed != saved:
+        conflict.changes.append(
+            FieldChange(label="Authors", yours="; ".join(typed), saved="; ".join(saved))
+        )
+    dropped = [
+        label
+        for label, checked in (
+            ("paper PDF", form.checked_paper),
+            ("supplementary material", form.checked_supplement),
+        )
+        if checked is not None
+    ]
+    if dropped:
+        conflict.notes.append(
+            f"The {' and the '.join(dropped)} you chose {'were' if len(dropped) > 1 else 'was'} "
+            "not attached: choose the file again before saving."
+        )
+    return current
 
 
 def _report_save(request, result) -> None:

@@ -104,6 +104,12 @@ class Workshop(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Moves on at every save of its edit page: a page loaded before refuses to "
+        "overwrite it (workshops.concurrency).",
+    )
 
     objects = WorkshopQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .. import services
+from ..concurrency import EditConflict, claim, conflict_with, saved_values
 from ..enums import DateKind
 from ..forms import WorkshopForm, call_formsets
 from ..models import Workshop
@@ -94,9 +95,24 @@ class WorkshopEditView(WorkshopPermissionMixin, View):
         if all(valid):
             try:
                 with transaction.atomic():
+                    # Compare-and-set on the version the page showed: a chair who saved in
+                    # another tab (or another chair) since is never silently undone.
+                    changed = form.has_changed() or any(f.has_changed() for f in formsets)
+                    claimed = claim(
+                        Workshop, self.workshop.pk, form.loaded_version, move_on=changed
+                    )
+                    if claimed is None:
+                        raise conflict_with(
+                            Workshop.objects.filter(pk=self.workshop.pk).first(),
+                            "The call was saved by someone else (or in another tab) after you "
+                            "opened this page: nothing of your changes was saved.",
+                        )
+                    form.instance.version = claimed
                     workshop = form.save()
                     for formset in formsets:
                         formset.save()
+            except EditConflict as conflict:
+                return self.refuse(form, formsets, conflict)
             except IntegrityError:
                 form.add_error(
                     None,
@@ -111,7 +127,19 @@ class WorkshopEditView(WorkshopPermissionMixin, View):
         messages.error(request, "Nothing was saved: please correct the errors below.")
         return self.render(form, formsets)
 
-    def render(self, form, formsets):
+    def refuse(self, form, formsets, conflict):
+        """The page again, with what was typed, what differs from the saved call and the
+        saved version (a second save, after reading, goes through)."""
+        self.workshop.refresh_from_db()
+        form.refuse(conflict, saved_values(form, self.workshop))
+        conflict.notes += [
+            f"{formset.heading}: what you typed differs from the saved list."
+            for formset in formsets
+            if formset.has_changed()
+        ]
+        return self.render(form, formsets, status=409)
+
+    def render(self, form, formsets, status=200):
         summary = []
         if form.errors:
             summary.append(("workshop-form", "Workshop", len(form.errors)))
@@ -125,4 +153,4 @@ class WorkshopEditView(WorkshopPermissionMixin, View):
             "formsets": formsets,
             "error_summary": summary,
         }
-        return render(self.request, self.template_name, context)
+        return render(self.request, self.template_name, context, status=status)
