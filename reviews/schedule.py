@@ -12,6 +12,12 @@ BEAT_SCHEDULE = {
         # Releases whose notification task was lost (broker down) or gave up, every 10 min.
         "schedule": crontab(minute="*/10"),
     },
+    "reviews.fail_stale_assignment_runs": {
+        "task": "reviews.fail_stale_assignment_runs",
+        # Every minute: a run whose worker died is failed at most a minute after its heartbeat
+        # timeout (JOB_HEARTBEAT_TIMEOUT, 2.5 min), so within about 3.5 minutes.
+        "schedule": crontab(),
+    },
     "reviews.advance_phases": {
         "task": "reviews.advance_phases",
         "schedule": crontab(minute="*/10"),

@@ -31,6 +31,7 @@ from ..services.auto_assign import (
     committee_choices,
     create_run,
     default_params,
+    fail_stale_runs,
     hidden_submission_ids,
     parse_affinity_csv,
     proposal_csv,
@@ -182,7 +183,11 @@ def index(request, slug):
                 return redirect("autoassign:run", slug=slug, pk=run.pk)
     else:
         form = RunForm(workshop=workshop, initial=RunForm.initial_for(default_params(workshop)))
-    runs = AssignmentRun.objects.filter(workshop=workshop).select_related("created_by")[:20]
+    recent = AssignmentRun.objects.filter(workshop=workshop).select_related("created_by")
+    runs = list(recent[:20])
+    working = [run.pk for run in runs if run.is_working]
+    if working and fail_stale_runs(run_ids=working):
+        runs = list(recent[:20])  # read again: some run was declared dead just now
     return render(
         request,
         "reviews/auto_assign/index.html",
@@ -276,10 +281,26 @@ def run_detail(request, slug, pk):
     """Progress while the run works (refreshes itself), then the proposal."""
     workshop = chair_workshop_or_404(request, slug)
     run = run_or_404(workshop, pk)
+    if run.is_working and fail_stale_runs(run_ids=[run.pk]):
+        run = run_or_404(workshop, pk)  # its worker died: the page stops waiting
     context = {"workshop": workshop, "run": run, "result": run.result or {}}
     if run.state in (RunState.DONE, RunState.COMMITTED):
         context.update(_proposal_context(request, workshop, run))
     return render(request, "reviews/auto_assign/run.html", context)
+
+
+@login_required
+@require_POST
+def rerun(request, slug, pk):
+    """Start a new run with the parameters of this one (after a failure, typically)."""
+    workshop = chair_workshop_or_404(request, slug)
+    run = run_or_404(workshop, pk)
+    try:
+        new = create_run(workshop, by=request.user, params=RunParams.from_json(run.params))
+    except AutoAssignError as exc:
+        messages.error(request, str(exc))
+        return redirect("autoassign:run", slug=slug, pk=run.pk)
+    return redirect("autoassign:run", slug=slug, pk=new.pk)
 
 
 @login_required
