@@ -233,6 +233,8 @@ def _proposal_context(request, workshop, run) -> dict:
         .values("pk", "number", "title")
     )
     titles = {p["pk"]: p for p in papers}
+    if quality["worst_served"] and quality["worst_served"]["submission_id"] in hidden:
+        quality["worst_served"] = None  # a paper this chair must not see
     if quality["worst_served"]:
         worst = titles.get(quality["worst_served"]["submission_id"])
         quality["worst_served"]["number"] = worst["number"] if worst else None
@@ -307,7 +309,10 @@ def rerun(request, slug, pk):
 def run_csv(request, slug, pk):
     workshop = chair_workshop_or_404(request, slug)
     run = run_or_404(workshop, pk)
-    response = HttpResponse(proposal_csv(run), content_type="text/csv; charset=utf-8")
+    # Leaves out the papers this chair conflicts with, like the run's page.
+    response = HttpResponse(
+        proposal_csv(run, for_user=request.user), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="{workshop.slug}-assignment-run-{run.pk}.csv"'
     )
@@ -383,10 +388,18 @@ def commit(request, slug, pk):
             )
             if outcome.skipped:
                 text += f" {len(outcome.skipped)} pairs were skipped (see the run's page)."
+            if outcome.left_for_other_chairs:
+                text += (
+                    f" {outcome.left_for_other_chairs} proposed assignments on papers you have "
+                    "a conflict with were left for another chair."
+                )
             messages.success(request, text)
         return redirect("autoassign:run", slug=slug, pk=run.pk)
+    hidden = hidden_submission_ids(request.user, workshop)
     counts = ProposedPair.objects.filter(run=run).aggregate(
-        new=Count("pk", filter=Q(is_locked=False)), kept=Count("pk", filter=Q(is_locked=True))
+        new=Count("pk", filter=Q(is_locked=False) & ~Q(submission_id__in=hidden)),
+        kept=Count("pk", filter=Q(is_locked=True) & ~Q(submission_id__in=hidden)),
+        left=Count("pk", filter=Q(is_locked=False, submission_id__in=hidden)),
     )
     return render(
         request,

@@ -25,6 +25,7 @@ from ...models import (
     ReviewerProfile,
     RunState,
 )
+from ...permissions import excluded_submission_ids
 from ..conflicts import detect_conflicts
 from .bulk import bulk_insert
 from .loading import BID_CODES, Inputs, load_inputs
@@ -302,9 +303,17 @@ def _editable(run: AssignmentRun) -> None:
         raise AutoAssignError("Only a finished, uncommitted proposal can be edited.")
 
 
+def _not_theirs(by, workshop, submission_id: int) -> bool:
+    """A chair changes nothing about a paper they conflict with or author (``by=None``: the
+    administrator's command)."""
+    if by is None or not by.is_authenticated:
+        return False
+    return excluded_submission_ids(by, workshop).filter(pk=submission_id).exists()
+
+
 def remove_pair(run: AssignmentRun, pair: ProposedPair, *, by) -> None:
     _editable(run)
-    if pair.run_id != run.pk:
+    if pair.run_id != run.pk or _not_theirs(by, run.workshop, pair.submission_id):
         raise AutoAssignError("This pair is not part of the proposal.")
     if pair.is_locked:
         raise AutoAssignError(
@@ -355,6 +364,9 @@ def add_pair(run: AssignmentRun, *, submission, reviewer, by) -> ProposedPair:
     """Add a pair by hand; refuses conflicts, authors, non-members and duplicates."""
     _editable(run)
     workshop = run.workshop
+    if _not_theirs(by, workshop, submission.pk):
+        # The same answer as for a paper that does not exist: nothing to learn from it.
+        raise AutoAssignError(f"There is no paper #{submission.number} to assign.")
     if submission.workshop_id != workshop.pk or submission.state not in ACTIVE_STATES:
         raise AutoAssignError(f"Paper #{submission.number} is not in review.")
     if not Membership.objects.filter(
