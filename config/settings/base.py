@@ -58,6 +58,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Django's default, stated: every response says "X-Content-Type-Options: nosniff" (file
+# responses also set it themselves, in workshops.files.file_response).
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 TEMPLATES = [
     {

@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from submissions.enums import ACTIVE_STATES
 from submissions.models import Submission
+from workshops.files import file_response
 from workshops.models import Workshop
 
 from ..models import AssignmentRun, ImportedAffinity, ProposedPair, RunState
@@ -310,13 +311,11 @@ def run_csv(request, slug, pk):
     workshop = chair_workshop_or_404(request, slug)
     run = run_or_404(workshop, pk)
     # Leaves out the papers this chair conflicts with, like the run's page.
-    response = HttpResponse(
-        proposal_csv(run, for_user=request.user), content_type="text/csv; charset=utf-8"
+    return file_response(
+        proposal_csv(run, for_user=request.user),
+        filename=f"{workshop.slug}-assignment-run-{run.pk}.csv",
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{workshop.slug}-assignment-run-{run.pk}.csv"'
-    )
-    return response
 
 
 @login_required
