@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-__all__ = ["run_auto_assignment", "send_assignment_emails"]
+__all__ = ["fail_stale_assignment_runs", "run_auto_assignment", "send_assignment_emails"]
 
 
 @shared_task(name="reviews.run_auto_assignment")
@@ -12,6 +12,14 @@ def run_auto_assignment(run_id: int) -> str | None:
 
     run = execute_run(run_id)
     return run.state if run is not None else None
+
+
+@shared_task(name="reviews.fail_stale_assignment_runs")
+def fail_stale_assignment_runs() -> int:
+    """Beat: fail the runs whose worker died (no heartbeat), so their page stops waiting."""
+    from .services.auto_assign import fail_stale_runs
+
+    return fail_stale_runs()
 
 
 @shared_task(name="reviews.send_assignment_emails")

@@ -17,6 +17,12 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=settings.MAIL_SWEEP_SECONDS),
         "options": {"expires": settings.MAIL_SWEEP_SECONDS},
     },
+    "reviews.fail_stale_assignment_runs": {
+        "task": "reviews.fail_stale_assignment_runs",
+        # Every minute: a run whose worker died is failed at most a minute after its heartbeat
+        # timeout (JOB_HEARTBEAT_TIMEOUT, 2.5 min), so within about 3.5 minutes.
+        "schedule": crontab(),
+    },
     "reviews.advance_phases": {
         "task": "reviews.advance_phases",
         "schedule": crontab(minute="*/10"),

@@ -62,6 +62,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Django's default, stated: every response says "X-Content-Type-Options: nosniff" (file
+# responses also set it themselves, in workshops.files.file_response).
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 TEMPLATES = [
     {
@@ -265,6 +268,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Long background jobs (automatic-assignment runs) refresh a heartbeat every
+# JOB_HEARTBEAT_INTERVAL seconds while they work; one silent for JOB_HEARTBEAT_TIMEOUT seconds is
+# failed by the stale sweep (workshops.jobs), so its page stops waiting.
+JOB_HEARTBEAT_INTERVAL = env.float("JOB_HEARTBEAT_INTERVAL", default=15.0)
+JOB_HEARTBEAT_TIMEOUT = env.float("JOB_HEARTBEAT_TIMEOUT", default=150.0)
 # Periodic work; each task records what it has done so a rerun sends nothing twice.
 CELERY_BEAT_SCHEDULE: dict = {}
 

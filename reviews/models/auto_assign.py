@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from workshops.jobs import HeartbeatFields
+
 
 class RunState(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -19,12 +21,13 @@ class RunState(models.TextChoices):
     COMMITTED = "committed", "Committed"
 
 
-class AssignmentRun(models.Model):
+class AssignmentRun(HeartbeatFields):
     """One computation of an assignment proposal for a workshop.
 
     ``params`` holds the chair's choices (reviewers per paper, default loads, signal weights);
     ``result`` the solver's summary (objective, dual bound, optimality, infeasibility report,
-    quality summary, timings).
+    quality summary, timings). ``heartbeat_at`` is refreshed by the worker while the run works
+    (``workshops.jobs``): a run whose worker died is failed by the stale sweep.
     """
 
     workshop = models.ForeignKey(

@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from submissions.enums import ACTIVE_STATES
 from submissions.models import Submission
+from workshops.files import file_response
 from workshops.models import Workshop
 
 from ..models import AssignmentRun, ImportedAffinity, ProposedPair, RunState
@@ -31,6 +32,7 @@ from ..services.auto_assign import (
     committee_choices,
     create_run,
     default_params,
+    fail_stale_runs,
     hidden_submission_ids,
     parse_affinity_csv,
     proposal_csv,
@@ -182,7 +184,11 @@ def index(request, slug):
                 return redirect("autoassign:run", slug=slug, pk=run.pk)
     else:
         form = RunForm(workshop=workshop, initial=RunForm.initial_for(default_params(workshop)))
-    runs = AssignmentRun.objects.filter(workshop=workshop).select_related("created_by")[:20]
+    recent = AssignmentRun.objects.filter(workshop=workshop).select_related("created_by")
+    runs = list(recent[:20])
+    working = [run.pk for run in runs if run.is_working]
+    if working and fail_stale_runs(run_ids=working):
+        runs = list(recent[:20])  # read again: some run was declared dead just now
     return render(
         request,
         "reviews/auto_assign/index.html",
@@ -228,6 +234,8 @@ def _proposal_context(request, workshop, run) -> dict:
         .values("pk", "number", "title")
     )
     titles = {p["pk"]: p for p in papers}
+    if quality["worst_served"] and quality["worst_served"]["submission_id"] in hidden:
+        quality["worst_served"] = None  # a paper this chair must not see
     if quality["worst_served"]:
         worst = titles.get(quality["worst_served"]["submission_id"])
         quality["worst_served"]["number"] = worst["number"] if worst else None
@@ -276,6 +284,8 @@ def run_detail(request, slug, pk):
     """Progress while the run works (refreshes itself), then the proposal."""
     workshop = chair_workshop_or_404(request, slug)
     run = run_or_404(workshop, pk)
+    if run.is_working and fail_stale_runs(run_ids=[run.pk]):
+        run = run_or_404(workshop, pk)  # its worker died: the page stops waiting
     context = {"workshop": workshop, "run": run, "result": run.result or {}}
     if run.state in (RunState.DONE, RunState.COMMITTED):
         context.update(_proposal_context(request, workshop, run))
@@ -283,14 +293,29 @@ def run_detail(request, slug, pk):
 
 
 @login_required
+@require_POST
+def rerun(request, slug, pk):
+    """Start a new run with the parameters of this one (after a failure, typically)."""
+    workshop = chair_workshop_or_404(request, slug)
+    run = run_or_404(workshop, pk)
+    try:
+        new = create_run(workshop, by=request.user, params=RunParams.from_json(run.params))
+    except AutoAssignError as exc:
+        messages.error(request, str(exc))
+        return redirect("autoassign:run", slug=slug, pk=run.pk)
+    return redirect("autoassign:run", slug=slug, pk=new.pk)
+
+
+@login_required
 def run_csv(request, slug, pk):
     workshop = chair_workshop_or_404(request, slug)
     run = run_or_404(workshop, pk)
-    response = HttpResponse(proposal_csv(run), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{workshop.slug}-assignment-run-{run.pk}.csv"'
+    # Leaves out the papers this chair conflicts with, like the run's page.
+    return file_response(
+        proposal_csv(run, for_user=request.user),
+        filename=f"{workshop.slug}-assignment-run-{run.pk}.csv",
+        content_type="text/csv; charset=utf-8",
     )
-    return response
 
 
 @login_required
@@ -362,10 +387,18 @@ def commit(request, slug, pk):
             )
             if outcome.skipped:
                 text += f" {len(outcome.skipped)} pairs were skipped (see the run's page)."
+            if outcome.left_for_other_chairs:
+                text += (
+                    f" {outcome.left_for_other_chairs} proposed assignments on papers you have "
+                    "a conflict with were left for another chair."
+                )
             messages.success(request, text)
         return redirect("autoassign:run", slug=slug, pk=run.pk)
+    hidden = hidden_submission_ids(request.user, workshop)
     counts = ProposedPair.objects.filter(run=run).aggregate(
-        new=Count("pk", filter=Q(is_locked=False)), kept=Count("pk", filter=Q(is_locked=True))
+        new=Count("pk", filter=Q(is_locked=False) & ~Q(submission_id__in=hidden)),
+        kept=Count("pk", filter=Q(is_locked=True) & ~Q(submission_id__in=hidden)),
+        left=Count("pk", filter=Q(is_locked=False, submission_id__in=hidden)),
     )
     return render(
         request,

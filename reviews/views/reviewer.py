@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from submissions.pdf import anonymized_pdf_bytes
 from workshops.concurrency import EditConflict
 from workshops.enums import MemberRole
+from workshops.files import file_response
 from workshops.models import ReviewCriterion, Workshop
 from workshops.roles import roles_of
 
@@ -339,12 +340,12 @@ def paper_pdf(request, slug, number):
     file = submission.current_paper
     if file is None:
         raise Http404
-    data = anonymized_pdf_bytes(file)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="paper-{submission.number}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        anonymized_pdf_bytes(file),
+        filename=f"paper-{submission.number}.pdf",
+        content_type="application/pdf",
+        inline=True,
+    )
 
 
 @login_required

@@ -7,11 +7,12 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from workshops.concurrency import EditConflict, FieldChange
+from workshops.files import file_response
 from workshops.permissions import has_verified_email
 
 from .. import pdf
@@ -352,18 +353,17 @@ def download(request, slug, number, file_id):
             raise Http404("No such file.")
     base = f"{submission.workshop.slug}-{submission.number}-{record.kind}-v{record.version}"
     if not can_see_authors and record.is_pdf:
-        response = HttpResponse(pdf.anonymized_pdf_bytes(record), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{base}.pdf"'
-        return response
+        return file_response(
+            pdf.anonymized_pdf_bytes(record),
+            filename=f"{base}.pdf",
+            content_type="application/pdf",
+        )
     extension = "pdf" if record.is_pdf else "zip"
-    response = FileResponse(
+    return file_response(
         record.file.open("rb"),
-        as_attachment=True,
         filename=f"{base}.{extension}",
         content_type="application/pdf" if record.is_pdf else "application/zip",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+
+from workshops.files import file_response
 
 from ..enums import SubmissionState
 from ..forms import DeadlineOverrideForm, DeskRejectForm, ManageFilterForm
@@ -89,10 +91,10 @@ def _cell(value) -> str:
 def export_csv(request, slug):
     workshop = _managed_workshop(request, slug)
     _form, queryset = _filtered(request, workshop)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{workshop.slug}-submissions-{stamp}.csv"'
+    response = file_response(
+        filename=f"{workshop.slug}-submissions-{stamp}.csv",
+        content_type="text/csv; charset=utf-8",
     )
     writer = csv.writer(response)
     writer.writerow(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import services
+from ..files import cache_for, file_response
 from ..ics import workshop_calendar
 from ..models import ImportantDate, Workshop
 from ..roles import chaired_workshop_ids
@@ -100,9 +101,13 @@ def calendar(request, slug):
         workshop.dates.all(),
         url=request.build_absolute_uri(workshop.get_absolute_url()),
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{workshop.slug}.ics"'
-    return response
+    return file_response(
+        body,
+        filename=f"{workshop.slug}.ics",
+        content_type="text/calendar; charset=utf-8",
+        inline=True,  # calendar applications subscribe to it
+        cache_control=cache_for(workshop),
+    )
 
 
 @require_safe
@@ -119,7 +124,11 @@ def person_photo(request, slug, pk):
     content_type = mimetypes.guess_type(person.photo.name)[0] or "application/octet-stream"
     if not content_type.startswith("image/"):
         raise Http404("No such photo.")
-    response = FileResponse(person.photo.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "public, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    extension = mimetypes.guess_extension(content_type) or ""
+    return file_response(
+        person.photo.open("rb"),
+        filename=f"{workshop.slug}-person-{person.pk}{extension}",
+        content_type=content_type,
+        inline=content_type != "image/svg+xml",  # an SVG may hold script: never shown inline
+        cache_control=cache_for(workshop),
+    )

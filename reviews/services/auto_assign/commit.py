@@ -24,6 +24,7 @@ from ...models import (
     ProposedPair,
     RunState,
 )
+from ...permissions import excluded_submission_ids
 from .bulk import bulk_insert
 from .params import EMAIL_TEMPLATE_ROLE, AutoAssignError, active_papers, committee_ids
 
@@ -36,6 +37,8 @@ class CommitResult:
     created: int = 0
     emails: int = 0
     skipped: list[str] = field(default_factory=list)
+    # Pairs on papers the committing chair conflicts with (or authors): not theirs to make.
+    left_for_other_chairs: int = 0
 
 
 def reviews_due_at(workshop):
@@ -54,7 +57,10 @@ def commit_run(run: AssignmentRun, *, by) -> CommitResult:
     One transaction; the number of queries does not depend on the number of pairs. A run is
     committed once: a second call raises ``AutoAssignError``. Pairs that became impossible
     since the run (a new conflict, a withdrawn paper, an assignment made by hand) are skipped
-    and reported.
+    and reported. A chair changes nothing about a paper they conflict with or author: its
+    pairs are left out and counted (``left_for_other_chairs``); another chair makes them by
+    running again (a rerun keeps the assignments made and fills the gaps). ``by=None`` (the
+    administrator's management command) commits every pair.
     """
     with transaction.atomic():
         locked_run = (
@@ -90,6 +96,11 @@ def commit_run(run: AssignmentRun, *, by) -> CommitResult:
             existing.add((submission_id, reviewer_id))
             top_ordinal[submission_id] = max(top_ordinal.get(submission_id, 0), ordinal)
         members = set(committee_ids(workshop))
+        not_mine = (
+            set(excluded_submission_ids(by, workshop))
+            if by is not None and by.is_authenticated
+            else set()
+        )
         due_at = reviews_due_at(workshop)
         now = timezone.now()
         new: dict[str, list] = {
@@ -100,7 +111,9 @@ def commit_run(run: AssignmentRun, *, by) -> CommitResult:
         }
         for submission_id, reviewer_id, by_hand in pairs:
             pair = (submission_id, reviewer_id)
-            if submission_id not in active_ids:
+            if submission_id in not_mine:
+                outcome.left_for_other_chairs += 1
+            elif submission_id not in active_ids:
                 outcome.skipped.append(f"paper id {submission_id} is no longer in review")
             elif pair in conflicted:
                 outcome.skipped.append(
@@ -139,9 +152,10 @@ def commit_run(run: AssignmentRun, *, by) -> CommitResult:
             state=RunState.COMMITTED, committed_at=now, committed_by=by
         )
         run.state, run.committed_at, run.committed_by = RunState.COMMITTED, now, by
-        if outcome.skipped:
+        if outcome.skipped or outcome.left_for_other_chairs:
             result = dict(locked_run.result or {})
             result["commit_skipped"] = outcome.skipped[:200]
+            result["commit_left_for_other_chairs"] = outcome.left_for_other_chairs
             AssignmentRun.objects.filter(pk=locked_run.pk).update(result=result)
             run.result = result
         if outcome.created:

@@ -5,18 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
-from django.db.models import Q
-
-from submissions.models import Authorship
 from workshops.enums import MemberRole
 from workshops.models import Membership
 
 from ...enums import BidPreference
 from ...models import (
     AssignmentRun,
-    Conflict,
     ProposedPair,
 )
+from ...permissions import excluded_submission_ids
 from .params import RunParams
 
 # ---------------------------------------------------------------------------------------------
@@ -67,37 +64,32 @@ def proposal_quality(run: AssignmentRun, pairs: list[dict]) -> dict:
     }
 
 
-def proposal_csv(run: AssignmentRun) -> str:
-    """The proposal as CSV: paper number, reviewer e-mail, score, locked, edited by hand."""
+def proposal_csv(run: AssignmentRun, *, for_user=None) -> str:
+    """The proposal as CSV: paper number, reviewer e-mail, score, locked, edited by hand.
+
+    ``for_user`` (the chair downloading it) leaves out the papers that user must not see
+    (conflicts and own papers, ``excluded_submission_ids``), like the run's page does. Without
+    it (the administrator's management command) every pair is written.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["paper", "reviewer_email", "score", "locked", "edited_by_chair"])
-    for number, email, score, locked, edited in (
-        ProposedPair.objects.filter(run=run)
-        .order_by("submission__number", "-score", "reviewer__email")
-        .values_list(
-            "submission__number", "reviewer__email", "score", "is_locked", "edited_by_chair"
-        )
-    ):
+    pairs = ProposedPair.objects.filter(run=run)
+    if for_user is not None:
+        pairs = pairs.exclude(submission_id__in=excluded_submission_ids(for_user, run.workshop))
+    for number, email, score, locked, edited in pairs.order_by(
+        "submission__number", "-score", "reviewer__email"
+    ).values_list("submission__number", "reviewer__email", "score", "is_locked", "edited_by_chair"):
         writer.writerow([number, email, f"{score:.6g}", int(locked), int(edited)])
     return out.getvalue()
 
 
 def hidden_submission_ids(user, workshop) -> set[int]:
-    """Papers whose reviewers ``user`` must not see: conflicts and own papers."""
+    """Papers whose reviewers ``user`` must not see nor change: conflicts and own papers (the
+    rights vocabulary's ``excluded_submission_ids``)."""
     if user is None or not user.is_authenticated:
         return set()
-    conflicted = set(
-        Conflict.objects.active()
-        .filter(user=user, submission__workshop=workshop)
-        .values_list("submission_id", flat=True)
-    )
-    authored = set(
-        Authorship.objects.filter(
-            Q(user=user) | Q(email__iexact=user.email), submission__workshop=workshop
-        ).values_list("submission_id", flat=True)
-    )
-    return conflicted | authored
+    return set(excluded_submission_ids(user, workshop))
 
 
 def committee_choices(workshop) -> list[tuple[int, str]]:

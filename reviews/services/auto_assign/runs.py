@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from submissions.enums import ACTIVE_STATES
 from workshops.enums import MemberRole
+from workshops.jobs import WORKER_DIED, Heartbeat, stale
 from workshops.models import Membership, Topic
 
 from ...enums import BidPreference
@@ -23,6 +25,7 @@ from ...models import (
     ReviewerProfile,
     RunState,
 )
+from ...permissions import excluded_submission_ids
 from ..conflicts import detect_conflicts
 from .bulk import bulk_insert
 from .loading import BID_CODES, Inputs, load_inputs
@@ -53,9 +56,30 @@ def create_run(workshop, *, by, params: RunParams) -> AssignmentRun:
     return run
 
 
+NO_WORKER = (
+    "No background worker started this run within {minutes} minutes. Check that the worker is "
+    "running, then start the run again."
+)
+# A queued run that no worker claimed for this long is failed (its task was lost, or no worker
+# runs): far above any queue wait of a working installation.
+QUEUED_TIMEOUT = dt.timedelta(minutes=15)
+
+
+class RunAbandoned(Exception):
+    """The run left the running state under the worker's feet (declared dead by the sweep)."""
+
+
+def _working(run_id: int):
+    return AssignmentRun.objects.filter(pk=run_id, state=RunState.RUNNING)
+
+
 def _progress(run: AssignmentRun, progress: int, message: str, **extra) -> None:
-    fields = {"progress": progress, "message": message[:500], **extra}
-    AssignmentRun.objects.filter(pk=run.pk).update(**fields)
+    """Record progress (and a heartbeat) while the run is still running; raises
+    ``RunAbandoned`` if it is not, so a worker declared dead never overwrites the verdict."""
+    fields = {"progress": progress, "message": message[:500], "heartbeat_at": timezone.now()}
+    fields.update(extra)
+    if not _working(run.pk).update(**fields):
+        raise RunAbandoned(run.pk)
     for name, value in fields.items():
         setattr(run, name, value)
 
@@ -63,26 +87,66 @@ def _progress(run: AssignmentRun, progress: int, message: str, **extra) -> None:
 def execute_run(run_id: int) -> AssignmentRun | None:
     """Compute a queued run's proposal; idempotent (a run that is not queued is left alone).
 
-    Failures are recorded on the run (state failed, with the error) rather than raised.
+    Failures are recorded on the run (state failed, with the error) rather than raised. While
+    it works, the run's heartbeat is refreshed at each step and every
+    ``JOB_HEARTBEAT_INTERVAL`` seconds by a thread; ``fail_stale_runs`` fails a run whose
+    worker died.
     """
+    now = timezone.now()
     claimed = AssignmentRun.objects.filter(pk=run_id, state=RunState.QUEUED).update(
-        state=RunState.RUNNING, started_at=timezone.now(), progress=0
+        state=RunState.RUNNING, started_at=now, heartbeat_at=now, progress=0
     )
     run = AssignmentRun.objects.select_related("workshop").filter(pk=run_id).first()
     if not claimed or run is None:
         return run
     try:
-        compute_proposal(run)
+        with Heartbeat(_working(run_id)):
+            compute_proposal(run)
+    except RunAbandoned:
+        logger.warning(
+            "Assignment run %s was declared dead while it worked; result dropped", run_id
+        )
+        run.refresh_from_db()
     except Exception as exc:  # recorded for the chair; the task itself does not retry
         logger.exception("Assignment run %s failed", run_id)
-        _progress(
-            run,
-            run.progress,
-            f"Failed: {type(exc).__name__}: {exc}",
-            state=RunState.FAILED,
-            finished_at=timezone.now(),
-        )
+        try:
+            _progress(
+                run,
+                run.progress,
+                f"Failed: {type(exc).__name__}: {exc}",
+                state=RunState.FAILED,
+                finished_at=timezone.now(),
+            )
+        except RunAbandoned:
+            run.refresh_from_db()
     return run
+
+
+def fail_stale_runs(*, timeout: dt.timedelta | None = None, run_ids=None) -> int:
+    """Fail the runs whose worker died: running without a heartbeat for ``timeout``
+    (``JOB_HEARTBEAT_TIMEOUT``, 2.5 minutes), or queued and never claimed for
+    ``QUEUED_TIMEOUT``. Idempotent; returns how many runs it failed. Run by beat every minute
+    and by the run's page."""
+    now = timezone.now()
+    running = AssignmentRun.objects.filter(state=RunState.RUNNING)
+    queued = AssignmentRun.objects.filter(
+        state=RunState.QUEUED, created_at__lt=now - QUEUED_TIMEOUT
+    )
+    if run_ids is not None:
+        running, queued = running.filter(pk__in=run_ids), queued.filter(pk__in=run_ids)
+    count = 0
+    for pk in list(stale(running, timeout=timeout, now=now).values_list("pk", flat=True)):
+        # Checked again in the update: a run that beat or finished meanwhile is left alone.
+        mine = stale(running.filter(pk=pk), timeout=timeout, now=now)
+        if mine.update(state=RunState.FAILED, message=WORKER_DIED, finished_at=now):
+            logger.warning("Assignment run %s failed: its worker stopped beating", pk)
+            count += 1
+    message = NO_WORKER.format(minutes=int(QUEUED_TIMEOUT.total_seconds() // 60))
+    for pk in list(queued.values_list("pk", flat=True)):
+        if queued.filter(pk=pk).update(state=RunState.FAILED, message=message, finished_at=now):
+            logger.warning("Assignment run %s failed: no worker claimed it", pk)
+            count += 1
+    return count
 
 
 def compute_proposal(run: AssignmentRun) -> AssignmentRun:
@@ -239,9 +303,17 @@ def _editable(run: AssignmentRun) -> None:
         raise AutoAssignError("Only a finished, uncommitted proposal can be edited.")
 
 
+def _not_theirs(by, workshop, submission_id: int) -> bool:
+    """A chair changes nothing about a paper they conflict with or author (``by=None``: the
+    administrator's command)."""
+    if by is None or not by.is_authenticated:
+        return False
+    return excluded_submission_ids(by, workshop).filter(pk=submission_id).exists()
+
+
 def remove_pair(run: AssignmentRun, pair: ProposedPair, *, by) -> None:
     _editable(run)
-    if pair.run_id != run.pk:
+    if pair.run_id != run.pk or _not_theirs(by, run.workshop, pair.submission_id):
         raise AutoAssignError("This pair is not part of the proposal.")
     if pair.is_locked:
         raise AutoAssignError(
@@ -292,6 +364,9 @@ def add_pair(run: AssignmentRun, *, submission, reviewer, by) -> ProposedPair:
     """Add a pair by hand; refuses conflicts, authors, non-members and duplicates."""
     _editable(run)
     workshop = run.workshop
+    if _not_theirs(by, workshop, submission.pk):
+        # The same answer as for a paper that does not exist: nothing to learn from it.
+        raise AutoAssignError(f"There is no paper #{submission.number} to assign.")
     if submission.workshop_id != workshop.pk or submission.state not in ACTIVE_STATES:
         raise AutoAssignError(f"Paper #{submission.number} is not in review.")
     if not Membership.objects.filter(
