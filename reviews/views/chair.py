@@ -86,12 +86,15 @@ def _dashboard_columns(criteria) -> list[Column]:
         ],
         Column("mean", "Mean", sort="mean", numeric=True, title="Mean recommendation"),
         Column("spread", "Spread", sort="spread", numeric=True, title="Highest minus lowest"),
-        Column("std", "Std", optional=True, numeric=True, title="Standard deviation"),
+        Column(
+            "std", "Std", optional=True, default=False, numeric=True, title="Standard deviation"
+        ),
         Column(
             "confidence",
             "Conf.",
             sort="confidence",
             optional=True,
+            default=False,
             numeric=True,
             title="Mean confidence",
         ),
