@@ -666,8 +666,13 @@ def outbox(request, slug):
         per_page=50,
     )
     page = table.paginate(table.sort_queryset(emails))
+    zone = workshop.tzinfo
     for email in page:
         email.kind_label = kind_label(email.template_role)
+        email.queued_label = f"{email.created_at.astimezone(zone):%Y-%m-%d %H:%M}"
+        email.sent_label = (
+            f"{email.sent_at.astimezone(zone):%Y-%m-%d %H:%M}" if email.sent_at else ""
+        )
     return render(
         request,
         "reviews/manage/outbox.html",
