@@ -6,4 +6,6 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import bulk, signals  # noqa: F401  (connects the receivers)
+
+        bulk.register()  # bulk actions and the decision: search of the chairs' list

@@ -378,7 +378,11 @@ class DeadlineOverrideForm(forms.Form):
 
 
 class ManageFilterForm(forms.Form):
-    q = forms.CharField(label="Search title or number", required=False)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        help_text="Title words, #number, author:name, topic:, type:, state:, decision:, tag:",
+    )
     state = forms.ChoiceField(required=False)
     submission_type = forms.ModelChoiceField(queryset=None, required=False, label="Type")
     topic = forms.ModelChoiceField(queryset=None, required=False)
@@ -390,8 +394,13 @@ class ManageFilterForm(forms.Form):
         self.fields["submission_type"].empty_label = "All types"
         self.fields["topic"].queryset = workshop.topics.all()
         self.fields["topic"].empty_label = "All topics"
+        self.search_query = None
 
-    def filter(self, queryset):
+    def filter(self, queryset, *, may_see_authors: bool = False, may_see_tags: bool = False):
+        """``queryset`` narrowed by the filters and the search box (``submissions.search``);
+        ``may_see_authors`` comes from ``permissions.may_search_authors``."""
+        from . import search
+
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
@@ -401,11 +410,10 @@ class ManageFilterForm(forms.Form):
             queryset = queryset.filter(submission_type=data["submission_type"])
         if data.get("topic"):
             queryset = queryset.filter(topics=data["topic"])
-        q = (data.get("q") or "").strip()
-        if q:
-            number = q.lstrip("#")
-            if number.isdigit():
-                queryset = queryset.filter(number=int(number))
-            else:
-                queryset = queryset.filter(title__icontains=q)
-        return queryset
+        self.search_query = search.parse(data.get("q") or "")
+        return search.apply(
+            queryset,
+            self.search_query,
+            may_see_authors=may_see_authors,
+            may_see_tags=may_see_tags,
+        )

@@ -262,3 +262,32 @@ class SubmissionActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.get_action_display()}"
+
+
+class PaperTag(models.Model):
+    """A chair's private label on a submission ("needs-shepherd", "best-paper-shortlist").
+
+    Tags belong to the workshop's chairs: only pages behind ``manage_submissions`` read them
+    (the chairs' list, its search and bulk actions); author and reviewer pages never do.
+    Changed through ``submissions.services.tags`` only.
+    """
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop", on_delete=models.CASCADE, related_name="paper_tags"
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "name"], name="paper_tag_unique_name"),
+        ]
+        indexes = [models.Index(fields=["workshop", "name"])]
+
+    def __str__(self) -> str:
+        return self.name

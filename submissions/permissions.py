@@ -79,6 +79,16 @@ def managed_by(user, queryset):
     return queryset if excluded is None else queryset.exclude(excluded)
 
 
+def may_search_authors(user, workshop) -> bool:
+    """Whether ``user`` may search ``workshop``'s papers by author name (and by chairs' tag).
+
+    The workshop-wide form of ``submissions.see_authors`` for the papers of
+    :func:`managed_by`: whoever may manage the workshop's submissions sees the authors of
+    every paper they manage. Anyone else gets no match for an ``author:`` search.
+    """
+    return bool(user.has_perm("submissions.manage_submissions", workshop))
+
+
 def visibility_q(user) -> Q:
     """The ``Submission`` filter matching ``view_submission`` for a signed-in, non-admin user."""
     from .models import Authorship

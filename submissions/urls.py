@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/new/", author.create, name="create"),
     path("<slug:slug>/manage/", chair.manage_list, name="manage_list"),
     path("<slug:slug>/manage/export.csv", chair.export_csv, name="export_csv"),
+    path("<slug:slug>/manage/bulk/", chair.bulk, name="bulk"),
     path("<slug:slug>/<int:number>/", author.detail, name="detail"),
     path("<slug:slug>/<int:number>/edit/", author.edit, name="edit"),
     path("<slug:slug>/<int:number>/withdraw/", author.withdraw, name="withdraw"),

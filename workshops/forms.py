@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from .concurrency import VersionedFormMixin
+from .concurrency import VersionedFormMixin, claim, conflict_with
 from .enums import AOE, DateKind, PresentationOutcome
 from .models import (
     ImportantDate,
@@ -486,7 +487,7 @@ ReviewCriterionFormSet = _formset(ReviewCriterion, ReviewCriterionForm, BaseRevi
 PersonFormSet = _formset(Person, PersonForm, extra=3)
 ScheduleItemFormSet = _formset(ScheduleItem, ScheduleItemForm)
 
-# (prefix, formset class, heading, help) in the order of the edit page.
+# (prefix, formset class, heading, help) of the call's formsets.
 CALL_FORMSETS = [
     ("dates", ImportantDateFormSet, "Important dates", "Dates are in the workshop's time zone."),
     ("topics", TopicFormSet, "Topics", "Save new topics first to nest sub-topics under them."),
@@ -497,25 +498,166 @@ CALL_FORMSETS = [
 ]
 
 
-def call_formsets(workshop: Workshop, data=None, files=None) -> list:
-    """The formsets of the edit page, bound when ``data`` is given.
+def call_formset(workshop: Workshop, prefix: str, data=None, files=None, *, tz=None):
+    """One formset of the call (``prefix`` from ``CALL_FORMSETS``), bound when ``data`` is
+    given. Dates and times are read and shown in ``tz``, by default the workshop's zone."""
+    _prefix, formset_class, heading, help_text = next(
+        spec for spec in CALL_FORMSETS if spec[0] == prefix
+    )
+    tz = tz or zoneinfo.ZoneInfo(workshop.timezone)
+    formset = formset_class(
+        data,
+        files,
+        instance=workshop,
+        prefix=prefix,
+        form_kwargs={"tz": tz} if prefix in {"dates", "schedule"} else {},
+    )
+    formset.heading, formset.help_text = heading, help_text
+    if getattr(formset, "locked", False):
+        formset.help_text = CRITERIA_LOCKED_HELP
+    return formset
 
-    Dates are read in the time zone being submitted (so a chair can switch zone and type
-    dates in the new one), else in the workshop's.
+
+def call_formsets(workshop: Workshop, data=None, files=None) -> list:
+    """Every formset of the call, bound when ``data`` is given.
+
+    Dates are read in the time zone being submitted (so a form with the workshop's fields
+    and its dates can switch zone and type dates in the new one), else in the workshop's.
     """
     tz_name = (data or {}).get("timezone") if data is not None else None
     tz = zoneinfo.ZoneInfo(tz_name if is_known_timezone(tz_name) else workshop.timezone)
-    formsets = []
-    for prefix, formset_class, heading, help_text in CALL_FORMSETS:
-        formset = formset_class(
-            data,
-            files,
-            instance=workshop,
-            prefix=prefix,
-            form_kwargs={"tz": tz} if prefix in {"dates", "schedule"} else {},
+    return [call_formset(workshop, prefix, data, files, tz=tz) for prefix, *_ in CALL_FORMSETS]
+
+
+# --- The edit page, in sections ------------------------------------------------------------
+
+
+class SectionForm(WorkshopForm):
+    """Base of every section of the edit page: the workshop fields of one section (none for a
+    section that is only a formset), saved with the section's formset in one transaction.
+
+    Every section posts one of these, so a rule for every section (such as an edit-conflict
+    check on a hidden field) goes here, once.
+    """
+
+    section_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in self.section_fields and name != "version":
+                del self.fields[name]
+
+    def grouped(self):
+        groups = [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.sections
+        ]
+        return [(legend, fields) for legend, fields in groups if fields]
+
+    @property
+    def has_workshop_fields(self) -> bool:
+        return bool(self.section_fields)
+
+    def save_section(self, formset=None):
+        """Save this section (its workshop fields, then its formset) atomically; the caller
+        has validated both. Other sections' fields and rows are not touched.
+
+        A compare-and-set on the workshop's version comes first: when the call was saved (in
+        any section, by another chair or in another tab) after this page was loaded, nothing
+        is written and :class:`EditConflict` is raised."""
+        changed = (self.has_workshop_fields and self.has_changed()) or (
+            formset is not None and formset.has_changed()
         )
-        formset.heading, formset.help_text = heading, help_text
-        if getattr(formset, "locked", False):
-            formset.help_text = CRITERIA_LOCKED_HELP
-        formsets.append(formset)
-    return formsets
+        with transaction.atomic():
+            claimed = claim(Workshop, self.instance.pk, self.loaded_version, move_on=changed)
+            if claimed is None:
+                raise conflict_with(
+                    Workshop.objects.filter(pk=self.instance.pk).first(),
+                    "The call was saved by someone else (or in another tab) after you opened "
+                    "this page: nothing of your changes was saved.",
+                )
+            self.instance.version = claimed
+            workshop = self.save() if self.has_workshop_fields else self.instance
+            if formset is not None:
+                formset.save()
+        return workshop
+
+
+class BasicsSectionForm(SectionForm):
+    section_fields = (
+        "name",
+        "acronym",
+        "year",
+        "edition",
+        "slug",
+        "tagline",
+        "is_demo",
+        "colocated_with",
+        "format",
+        "venue",
+        "timezone",
+        "overview",
+        "call_for_papers",
+        "submission_instructions",
+        "max_pdf_size_mb",
+        "max_supplement_size_mb",
+        "contact_email",
+        "website",
+        "template_latex_url",
+        "template_word_url",
+        "is_published",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].help_text = (
+            "Dates are entered and shown in this zone. AoE is the usual choice for calls. "
+            "Changing it keeps every date at the same instant, shown in the new zone."
+        )
+
+
+class PoliciesSectionForm(SectionForm):
+    section_fields = (
+        "anonymity",
+        "is_archival",
+        "proceedings",
+        "dual_submission_allowed",
+        "code_of_conduct_url",
+        "code_of_ethics_url",
+        "presentation_outcomes",
+    )
+
+
+@dataclass(frozen=True)
+class CallSection:
+    """One section of the edit page: its address (``key``), title, form and formset."""
+
+    key: str
+    title: str
+    form_class: type[SectionForm] = SectionForm
+    formset: str | None = None  # a prefix of CALL_FORMSETS
+
+    def build(self, workshop: Workshop, data=None, files=None):
+        form = self.form_class(data, files, instance=workshop)
+        formset = call_formset(workshop, self.formset, data, files) if self.formset else None
+        return form, formset
+
+
+CALL_SECTIONS = [
+    CallSection("basics", "Call text and basics", BasicsSectionForm),
+    CallSection("dates", "Dates", formset="dates"),
+    CallSection("types", "Submission types", formset="types"),
+    CallSection("topics", "Topics", formset="topics"),
+    CallSection("policies", "Policies", PoliciesSectionForm),
+    CallSection("criteria", "Review criteria", formset="criteria"),
+    CallSection("people", "People", formset="people"),
+    CallSection("schedule", "Program", formset="schedule"),
+]
+
+
+def call_section(key: str | None) -> CallSection | None:
+    """The section named ``key`` (the first one for ``None``), or ``None`` if unknown."""
+    if key is None:
+        return CALL_SECTIONS[0]
+    return next((section for section in CALL_SECTIONS if section.key == key), None)

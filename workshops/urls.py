@@ -11,4 +11,9 @@ urlpatterns = [
     path("w/<slug:slug>/people/<int:pk>/photo/", views.person_photo, name="person_photo"),
     path("w/<slug:slug>/manage/", views.WorkshopDashboardView.as_view(), name="manage"),
     path("w/<slug:slug>/manage/edit/", views.WorkshopEditView.as_view(), name="edit"),
+    path(
+        "w/<slug:slug>/manage/edit/<slug:section>/",
+        views.WorkshopEditView.as_view(),
+        name="edit_section",
+    ),
 ]

@@ -19,6 +19,7 @@ from submissions.enums import SubmissionState
 from workshops.concurrency import EditConflict, saved_values
 from workshops.enums import MemberRole
 from workshops.models import Membership, ReviewCriterion
+from workshops.tables import Column, Table
 
 from ..enums import BidPreference, DecisionOutcome, outcomes_for
 from ..forms import (
@@ -68,22 +69,69 @@ from ..services.reviewing import criteria_locked
 from .common import managed_workshop_or_404, paper_or_404
 
 
+def _dashboard_columns(criteria) -> list[Column]:
+    return [
+        Column("number", "#", sort="number", numeric=True),
+        Column("title", "Title", sort="title"),
+        Column("state", "State", sort="state"),
+        *[
+            Column(
+                f"c{c.pk}",
+                c.name,
+                optional=True,
+                numeric=True,
+                title=f"{c.name}: mean score" + (f" ({c.description})" if c.description else ""),
+            )
+            for c in criteria
+        ],
+        Column("mean", "Mean", sort="mean", numeric=True, title="Mean recommendation"),
+        Column("spread", "Spread", sort="spread", numeric=True, title="Highest minus lowest"),
+        Column(
+            "std", "Std", optional=True, default=False, numeric=True, title="Standard deviation"
+        ),
+        Column(
+            "confidence",
+            "Conf.",
+            sort="confidence",
+            optional=True,
+            default=False,
+            numeric=True,
+            title="Mean confidence",
+        ),
+        Column("reviews", "Reviews", sort="reviews", numeric=True, title="Submitted / assigned"),
+        Column("missing", "Missing", sort="missing", numeric=True, title="Reviews missing"),
+        Column("decision", "Decision", sort="decision"),
+    ]
+
+
+DASHBOARD_SORTS = {
+    **SORTS,
+    "title": lambda r: (r.title.lower(), r.number),
+    "state": lambda r: (r.state, r.number),
+    "confidence": lambda r: (r.confidence is None, -(r.confidence or 0), r.number),
+    "decision": lambda r: (not r.decision, r.decision_label, r.number),
+}
+
+
 @login_required
 def dashboard(request, slug):
     workshop = managed_workshop_or_404(request, slug)
-    sort = request.GET.get("sort", "number")
     state = request.GET.get("state", "")
     missing = request.GET.get("missing") == "1"
-    rows = paper_rows(
-        workshop,
-        request.user,
-        sort=sort if sort in SORTS else "number",
-        state=state,
-        missing_only=missing,
-    )
     criteria = criteria_of(workshop)
-    for row in rows:
-        row.criteria_list = [row.criteria_means.get(c.pk) for c in criteria]
+    table = Table(
+        request,
+        name="review-dashboard",
+        columns=_dashboard_columns(criteria),
+        sorts=DASHBOARD_SORTS,
+        default_sort="number",
+        per_page=100,
+    )
+    rows = paper_rows(workshop, request.user, state=state, missing_only=missing)
+    page = table.paginate(table.sort_list(rows))
+    shown = [c for c in criteria if table.shows(f"c{c.pk}")]
+    for row in page:
+        row.criteria_list = [row.criteria_means.get(c.pk) for c in shown]
     settings = review_settings(workshop)
     return render(
         request,
@@ -92,20 +140,14 @@ def dashboard(request, slug):
             "workshop": workshop,
             "settings": settings,
             "phase": settings.flags,
-            "rows": rows,
-            "criteria": criteria,
+            "rows": page,
+            "table": table,
+            "criteria": shown,
             "reviewers": reviewer_rows(workshop, user=request.user),
-            "sort": sort,
+            "sort": table.sort_param,
             "state": state,
             "missing": missing,
             "states": SubmissionState.choices,
-            "sorts": [
-                ("number", "Number"),
-                ("mean", "Mean recommendation"),
-                ("spread", "Spread"),
-                ("reviews", "Reviews in"),
-                ("missing", "Reviews missing"),
-            ],
         },
     )
 
@@ -596,6 +638,34 @@ def _hidden_emails_q(user, workshop) -> Q | None:
     return q
 
 
+OUTBOX_COLUMNS = [
+    Column("queued", "Queued", sort="queued"),
+    Column("to", "To", sort="to"),
+    Column("subject", "Subject", sort="subject"),
+    Column("kind", "Kind", sort="kind", optional=True),
+    Column("state", "State", sort="state"),
+    Column("sent", "Sent", sort="sent", optional=True, default=False),
+    Column("actions", "Actions"),
+]
+OUTBOX_SORTS = {
+    "queued": ["created_at", "pk"],
+    "to": ["recipient", "pk"],
+    "subject": ["subject", "pk"],
+    "kind": ["template_role", "pk"],
+    "state": ["state", "pk"],
+    "sent": ["sent_at", "pk"],
+}
+
+
+def kind_label(template_role: str) -> str:
+    """``"submission.deadline_extended"`` -> ``"Submission: deadline extended"``."""
+    if not template_role:
+        return "Other"
+    head, _, rest = template_role.partition(".")
+    label = head.replace("_", " ").capitalize()
+    return f"{label}: {rest.replace('_', ' ').replace('.', ', ')}" if rest else label
+
+
 @login_required
 def outbox(request, slug):
     workshop = managed_workshop_or_404(request, slug)
@@ -603,10 +673,12 @@ def outbox(request, slug):
     hidden = _hidden_emails_q(request.user, workshop)
     if hidden is not None:
         emails = emails.exclude(hidden)
+    kinds = sorted(set(emails.order_by().values_list("template_role", flat=True).distinct()))
     emails = emails.only(
         "id",
         "recipient",
         "subject",
+        "body",
         "state",
         "attempts",
         "error",
@@ -617,14 +689,41 @@ def outbox(request, slug):
     state = request.GET.get("state", "")
     if state in EmailState.values:
         emails = emails.filter(state=state)
+    kind = request.GET.get("kind", "")
+    if kind in kinds:
+        emails = emails.filter(template_role=kind)
     q = request.GET.get("q", "").strip()
     if q:
         emails = emails.filter(Q(recipient__icontains=q) | Q(subject__icontains=q))
-    page = Paginator(emails, 100).get_page(request.GET.get("page"))
+    table = Table(
+        request,
+        name="outbox",
+        columns=OUTBOX_COLUMNS,
+        sorts=OUTBOX_SORTS,
+        default_sort="-queued",
+        per_page=50,
+    )
+    page = table.paginate(table.sort_queryset(emails))
+    zone = workshop.tzinfo
+    for email in page:
+        email.kind_label = kind_label(email.template_role)
+        email.queued_label = f"{email.created_at.astimezone(zone):%Y-%m-%d %H:%M}"
+        email.sent_label = (
+            f"{email.sent_at.astimezone(zone):%Y-%m-%d %H:%M}" if email.sent_at else ""
+        )
     return render(
         request,
         "reviews/manage/outbox.html",
-        {"workshop": workshop, "page": page, "state": state, "q": q, "states": EmailState.choices},
+        {
+            "workshop": workshop,
+            "page": page,
+            "table": table,
+            "state": state,
+            "kind": kind,
+            "kinds": [(k, kind_label(k)) for k in kinds],
+            "q": q,
+            "states": EmailState.choices,
+        },
     )
 
 

@@ -3,23 +3,24 @@ rejection (and its undo) and per-submission deadlines."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workshops.files import file_response
+from workshops.tables import Column, Table
 
+from ..bulk import BulkForm
 from ..enums import SubmissionState
+from ..export import export_response
 from ..forms import DeadlineOverrideForm, DeskRejectForm, ManageFilterForm
 from ..models import Submission
-from ..permissions import managed_by
+from ..permissions import managed_by, may_search_authors
 from ..services import deadlines
 from ..services.editing import set_deadline_override
 from ..services.state import TransitionNotAllowed, set_state
@@ -38,14 +39,44 @@ def _managed_workshop(request, slug):
 def _filtered(request, workshop):
     form = ManageFilterForm(request.GET or None, workshop=workshop)
     queryset = managed_by(request.user, Submission.objects.filter(workshop=workshop))
-    return form, form.filter(queryset)
+    allowed = may_search_authors(request.user, workshop)
+    return form, form.filter(queryset, may_see_authors=allowed, may_see_tags=allowed)
+
+
+SUBMISSION_COLUMNS = [
+    Column("number", "#", sort="number", numeric=True),
+    Column("title", "Title", sort="title"),
+    Column("authors", "Authors", optional=True),
+    Column("type", "Type", sort="type", optional=True),
+    Column("topics", "Topics", optional=True),
+    Column("state", "State", sort="state"),
+    Column("tags", "Tags", optional=True),
+    Column("pdf", "PDF", optional=True),
+    Column("deadline", "Deadline", optional=True, default=False),
+    Column("updated", "Last change", sort="updated", optional=True, default=False),
+    Column("actions", "Actions"),
+]
+SUBMISSION_SORTS = {
+    "number": "number",
+    "title": [Lower("title"), "number"],
+    "type": ["submission_type__name", "number"],
+    "state": ["state", "number"],
+    "updated": ["updated_at", "number"],
+}
 
 
 @login_required
 def manage_list(request, slug):
     workshop = _managed_workshop(request, slug)
     form, queryset = _filtered(request, workshop)
-    submissions = list(queryset.for_lists().order_by("number"))
+    table = Table(
+        request,
+        name="submissions",
+        columns=SUBMISSION_COLUMNS,
+        sorts=SUBMISSION_SORTS,
+        default_sort="number",
+    )
+    page = table.paginate(table.sort_queryset(queryset.for_lists().prefetch_related("tags")))
     counts = dict(
         managed_by(request.user, Submission.objects.filter(workshop=workshop))
         .values_list("state")
@@ -61,7 +92,7 @@ def manage_list(request, slug):
             "deadline": deadlines.submission_deadline(s),
             "paper": s.current_paper,
         }
-        for s in submissions
+        for s in page
     ]
     return render(
         request,
@@ -69,88 +100,81 @@ def manage_list(request, slug):
         {
             "workshop": workshop,
             "form": form,
+            "search": form.search_query,
             "rows": rows,
+            "table": table,
+            "page": page,
             "state_counts": state_counts,
             "total": sum(counts.values()),
             "query_string": request.GET.urlencode(),
+            "bulk_form": BulkForm(workshop=workshop, user=request.user),
             "active": "submissions",
         },
     )
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """A CSV cell that spreadsheets will not execute as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 @login_required
 def export_csv(request, slug):
     workshop = _managed_workshop(request, slug)
     _form, queryset = _filtered(request, workshop)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response = file_response(
-        filename=f"{workshop.slug}-submissions-{stamp}.csv",
-        content_type="text/csv; charset=utf-8",
+    return export_response(workshop, queryset)
+
+
+def _back_to_list(request, slug):
+    """The list as the chair left it (its filters, sort and page), never another address."""
+    back = request.POST.get("back", "")
+    url = reverse("submissions:manage_list", args=[slug])
+    return redirect(url + back if back.startswith("?") else url)
+
+
+@login_required
+@require_POST
+def bulk(request, slug):
+    """One action on the selected papers: a confirmation page first (unless the action is
+    harmless, like the export), then the action through its app's service."""
+    workshop = _managed_workshop(request, slug)
+    numbers = {int(n) for n in request.POST.getlist("selected") if n.isdigit()}
+    # Only papers this chair may manage: a conflicted paper is never touched, even when its
+    # number is posted.
+    papers = list(
+        managed_by(request.user, Submission.objects.filter(workshop=workshop, number__in=numbers))
+        .select_related("workshop", "submission_type")
+        .order_by("number")
     )
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "number",
-            "title",
-            "state",
-            "type",
-            "topics",
-            "keywords",
-            "authors",
-            "emails",
-            "affiliations",
-            "contact",
-            "pages",
-            "pdf_version",
-            "pdf_sha256",
-            "created_at",
-            "submitted_at",
-            "updated_at",
-            "revision",
-            "deadline_override",
-            "desk_reject_reason",
-            "abstract",
-        ]
-    )
-    for s in queryset.for_lists().order_by("number"):
-        authors = s.ordered_authors
-        paper = s.current_paper
-        contact = s.contact_author
-        writer.writerow(
-            _cell(v)
-            for v in [
-                s.number,
-                s.title,
-                s.get_state_display(),
-                s.submission_type.name if s.submission_type else "",
-                "; ".join(t.name for t in s.topics.all()),
-                s.keywords,
-                "; ".join(a.name for a in authors),
-                "; ".join(a.email for a in authors),
-                "; ".join(a.affiliation for a in authors),
-                contact.email if contact else "",
-                paper.pages if paper else "",
-                paper.version if paper else "",
-                paper.sha256 if paper else "",
-                s.created_at.isoformat(),
-                s.submitted_at.isoformat() if s.submitted_at else "",
-                s.updated_at.isoformat(),
-                s.revision,
-                s.deadline_override.isoformat() if s.deadline_override else "",
-                s.desk_reject_reason,
-                s.abstract,
-            ]
+    form = BulkForm(request.POST, workshop=workshop, user=request.user)
+    if not papers:
+        messages.error(request, "Select at least one paper first. Nothing was changed.")
+        return _back_to_list(request, slug)
+    if not form.is_valid() or form.chosen is None:
+        errors = [str(e) for e in form.non_field_errors()] or ["Choose an action."]
+        for name, field_errors in form.errors.items():
+            if name != "__all__":
+                errors += [f"{form.fields[name].label}: {e}" for e in field_errors]
+        messages.error(request, " ".join(errors) + " Nothing was changed.")
+        return _back_to_list(request, slug)
+    action = form.chosen
+    if action.confirm and request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "submissions/bulk_confirm.html",
+            {
+                "workshop": workshop,
+                "action": action,
+                "description": action.describe(form.cleaned_data),
+                "papers": papers,
+                "form": form,
+                "back": request.POST.get("back", ""),
+                "active": "submissions",
+            },
         )
-    return response
+    result = action.run(request, workshop, papers, form.cleaned_data)
+    if result.response is not None:
+        return result.response
+    if result.done:
+        messages.success(request, action.done_message.format(n=len(result.done)))
+    for message in result.refused:
+        messages.error(request, message)
+    return _back_to_list(request, slug)
 
 
 @login_required

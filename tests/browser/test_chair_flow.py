@@ -1,5 +1,5 @@
-"""Chairs in a real browser: extending a deadline through the edit page; staging and releasing a
-decision, which the author then reads with the anonymized review."""
+"""Chairs in a real browser: extending a deadline through the dates section of the edit page;
+staging and releasing a decision, which the author then reads with the anonymized review."""
 
 import datetime as dt
 
@@ -34,13 +34,17 @@ def test_chair_extends_paper_deadline_and_public_page_strikes_the_original(page,
     flows.snap(page, "workshop-manage")
     page.get_by_role("link", name="Edit workshop and call").click()
     flows.snap(page, "workshop-edit")
+    page.get_by_role("navigation", name="Sections of the call").get_by_role(
+        "link", name="Dates"
+    ).click()
+    flows.snap(page, "workshop-edit-dates")
     dates = page.get_by_role("region", name="Important dates")
     dates.get_by_role("group", name="Paper submission").get_by_label("Extended to").fill(
         extended_day.isoformat()
     )
-    page.get_by_role("button", name="Save everything").click()
+    page.get_by_role("button", name="Save dates").click()
 
-    assert f"{workshop.short_name} was saved." in page.locator(".messages").inner_text()
+    assert f"Dates of {workshop.short_name}: saved." in page.locator(".messages").inner_text()
     page.get_by_role("link", name="Public page").first.click()
     flows.snap(page, "workshop-public-extended")
     row = page.get_by_role("row", name="Paper submission deadline")
@@ -120,7 +124,7 @@ def test_workshop_edit_date_inputs_show_their_whole_placeholder(page, login, wid
     page.set_viewport_size({"width": width, "height": 900})
 
     login(chair.email, base.PASSWORD)
-    page.goto(f"/w/{workshop.slug}/manage/edit/")
+    page.goto(f"/w/{workshop.slug}/manage/edit/dates/")
 
     dates = page.get_by_role("region", name="Important dates")
     assert dates.get_by_label("Date").first.get_attribute("placeholder")

@@ -39,7 +39,16 @@ def reviewers(scenario):
     return users
 
 
-@pytest.mark.parametrize("query", ["", "?sort=mean", "?sort=spread&missing=1", "?state=submitted"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?sort=mean",
+        "?sort=spread&missing=1",
+        "?state=submitted",
+        "?sort=-title&per_page=25&page=2",
+    ],
+)
 def test_chair_dashboard_queries_constant(scenario, reviewers, login, query):
     url = reverse("reviews:manage", args=[scenario.workshop.slug]) + query
     add_papers(scenario, 0, 1, reviewers[:1])

@@ -23,7 +23,7 @@ def form_data(form) -> dict:
 
 
 def edit_payload(response) -> dict:
-    """The whole edit page (workshop form and every formset) as the browser would post it."""
+    """An edit page (the section form and its formsets) as the browser would post it."""
     data = form_data(response.context["form"])
     for formset in response.context["formsets"]:
         data.update(form_data(formset.management_form))

@@ -1,4 +1,4 @@
-"""Chair pages: who may reach them, creating a workshop, editing the whole call at once."""
+"""Chair pages: who may reach them, creating a workshop, editing the call section by section."""
 
 import datetime as dt
 
@@ -51,12 +51,15 @@ def chair_client(client, bands):
     return client
 
 
-def edit_url(workshop):
-    return reverse("workshops:edit", kwargs={"slug": workshop.slug})
+def edit_url(workshop, section=None):
+    if section is None:
+        return reverse("workshops:edit", kwargs={"slug": workshop.slug})
+    return reverse("workshops:edit_section", kwargs={"slug": workshop.slug, "section": section})
 
 
-def get_payload(client, workshop):
-    response = client.get(edit_url(workshop))
+def get_payload(client, workshop, section="basics"):
+    """The section's page and what a browser would post back from it unchanged."""
+    response = client.get(edit_url(workshop, section))
     assert response.status_code == 200
     return response, edit_payload(response)
 
@@ -250,25 +253,75 @@ def test_create_form_offers_aoe_first(client, chair):
     assert list(form.fields["timezone"].choices)[0][0] == "Etc/GMT+12"
 
 
-# --- editing the whole call -------------------------------------------------------------
+# --- editing the call, section by section ---------------------------------------------------
+
+SECTIONS = ["basics", "dates", "types", "topics", "policies", "criteria", "people", "schedule"]
 
 
 @pytest.mark.django_db
-def test_edit_saves_form_and_every_formset(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+def test_edit_url_shows_the_first_section_with_the_section_nav(chair_client, bands):
+    response = chair_client.get(edit_url(bands))
+
+    assert response.context["section"].key == "basics"
+    html = response.content.decode()
+    for section in SECTIONS:
+        assert f'href="{edit_url(bands, section)}"' in html
+    assert len(response.context["form"].fields) < 25  # not the 363 fields of one form
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_section_renders(chair_client, bands, section):
+    response = chair_client.get(edit_url(bands, section))
+    assert response.status_code == 200
+    assert 'aria-current="page"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_section_is_404_for_chairs_and_login_for_anonymous(chair_client, bands, client):
+    assert chair_client.get(edit_url(bands, "nope")).status_code == 404
+    chair_client.logout()
+    response = chair_client.get(edit_url(bands, "nope"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+@pytest.mark.django_db
+def test_edit_saves_every_section(chair_client, bands):
+    """What the single form saved, section by section (same fields, same assertions)."""
+    _, data = get_payload(chair_client, bands, "basics")
     data["name"] = "Backdoor Attacks and Defenses (renamed)"
+    assert chair_client.post(edit_url(bands, "basics"), data).status_code == 302
+
+    _, data = get_payload(chair_client, bands, "policies")
     data["presentation_outcomes"] = ["virtual_talk"]
+    assert chair_client.post(edit_url(bands, "policies"), data).status_code == 302
+
     attacks = Topic.objects.get(workshop=bands, name="Backdoor attacks")
+    response, data = get_payload(chair_client, bands, "topics")
     t = first_empty_row(response, "topics")
     data.update({f"topics-{t}-name": "Dirty-label attacks", f"topics-{t}-parent": str(attacks.pk)})
+    assert chair_client.post(edit_url(bands, "topics"), data).status_code == 302
+
+    response, data = get_payload(chair_client, bands, "dates")
     d = first_empty_row(response, "dates")
     data.update(
         {f"dates-{d}-kind": DateKind.ABSTRACT_REGISTRATION, f"dates-{d}-original_at": "2023-01-20"}
     )
+    camera = row_index(response, "dates", kind=DateKind.CAMERA_READY)
+    data[f"dates-{camera}-DELETE"] = "on"
+    assert chair_client.post(edit_url(bands, "dates"), data).status_code == 302
+
+    response, data = get_payload(chair_client, bands, "types")
     s = first_empty_row(response, "types")
     data.update({f"types-{s}-name": "Extended abstract", f"types-{s}-page_limit": "2"})
+    assert chair_client.post(edit_url(bands, "types"), data).status_code == 302
+
+    response, data = get_payload(chair_client, bands, "criteria")
     c = first_empty_row(response, "criteria")
     data.update({f"criteria-{c}-name": "Novelty", f"criteria-{c}-scale": "Low\nMedium\nHigh"})
+    assert chair_client.post(edit_url(bands, "criteria"), data).status_code == 302
+
+    response, data = get_payload(chair_client, bands, "people")
     p = first_empty_row(response, "people")
     data.update(
         {
@@ -277,6 +330,9 @@ def test_edit_saves_form_and_every_formset(chair_client, bands):
             f"people-{p}-photo": png_upload("goldblum.png"),
         }
     )
+    assert chair_client.post(edit_url(bands, "people"), data).status_code == 302
+
+    response, data = get_payload(chair_client, bands, "schedule")
     h = first_empty_row(response, "schedule")
     data.update(
         {
@@ -285,12 +341,10 @@ def test_edit_saves_form_and_every_formset(chair_client, bands):
             f"schedule-{h}-title": "Opening remarks",
         }
     )
-    camera = row_index(response, "dates", kind=DateKind.CAMERA_READY)
-    data[f"dates-{camera}-DELETE"] = "on"
-
-    result = chair_client.post(edit_url(bands), data)
+    result = chair_client.post(edit_url(bands, "schedule"), data)
 
     assert result.status_code == 302, result.context and result.context["error_summary"]
+    assert result.url == edit_url(bands, "schedule")
     bands.refresh_from_db()
     assert bands.name == "Backdoor Attacks and Defenses (renamed)"
     assert bands.presentation_outcomes == ["virtual_talk"]
@@ -310,11 +364,12 @@ def test_edit_saves_form_and_every_formset(chair_client, bands):
 
 
 @pytest.mark.django_db
-def test_edit_round_trip_without_changes_changes_nothing(chair_client, bands):
+@pytest.mark.parametrize("section", SECTIONS)
+def test_edit_round_trip_without_changes_changes_nothing(chair_client, bands, section):
     before = snapshot(bands)
-    _, data = get_payload(chair_client, bands)
+    _, data = get_payload(chair_client, bands, section)
 
-    response = chair_client.post(edit_url(bands), data)
+    response = chair_client.post(edit_url(bands, section), data)
 
     assert response.status_code == 302
     after = snapshot(bands)
@@ -322,13 +377,84 @@ def test_edit_round_trip_without_changes_changes_nothing(chair_client, bands):
     assert after == before
 
 
+def other_parts(snap, *keep):
+    """The snapshot without the parts a section may change."""
+    return {k: v for k, v in snap.items() if k not in keep}
+
+
+@pytest.mark.django_db
+def test_saving_basics_touches_no_other_section(chair_client, bands):
+    """Even when the post also carries another section's fields (a stale or crafted page)."""
+    before = snapshot(bands)
+    _, data = get_payload(chair_client, bands, "basics")
+    response, dates = get_payload(chair_client, bands, "dates")
+    _, policies = get_payload(chair_client, bands, "policies")
+    dates[f"dates-{row_index(response, 'dates', kind=DateKind.CAMERA_READY)}-DELETE"] = "on"
+    policies["anonymity"] = "open"
+    policies["presentation_outcomes"] = ["virtual_talk"]
+    data = {**dates, **policies, **data}
+    data["name"] = "Only the name changes"
+
+    assert chair_client.post(edit_url(bands, "basics"), data).status_code == 302
+
+    after = snapshot(bands)
+    assert after["workshop"][0]["name"] == "Only the name changes"
+    for key in ("name", "updated_at"):
+        after["workshop"][0][key] = before["workshop"][0][key]
+    assert after == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("section", "model"),
+    [
+        ("dates", "ImportantDate"),
+        ("types", "SubmissionType"),
+        ("topics", "Topic"),
+        ("criteria", "ReviewCriterion"),
+        ("people", "Person"),
+        ("schedule", "ScheduleItem"),
+    ],
+)
+def test_saving_a_formset_section_touches_no_other_section(chair_client, bands, section, model):
+    before = snapshot(bands)
+    response, data = get_payload(chair_client, bands, section)
+    _, basics = get_payload(chair_client, bands, "basics")
+    basics["name"] = "Must not change"
+    data = {**basics, **data}
+    row = first_empty_row(response, section)
+    data.update(
+        {
+            "dates": {
+                f"dates-{row}-kind": "abstract_registration",
+                f"dates-{row}-original_at": "2023-01-20",
+            },
+            "types": {f"types-{row}-name": "Short", f"types-{row}-page_limit": "4"},
+            "topics": {f"topics-{row}-name": "New topic"},
+            "criteria": {f"criteria-{row}-name": "Clarity", f"criteria-{row}-scale": "Lo\nHi"},
+            "people": {f"people-{row}-role": PersonRole.SPEAKER, f"people-{row}-name": "Ann"},
+            "schedule": {
+                f"schedule-{row}-starts_at": "2023-05-05 09:00",
+                f"schedule-{row}-title": "Talk",
+            },
+        }[section]
+    )
+
+    result = chair_client.post(edit_url(bands, section), data)
+
+    assert result.status_code == 302, result.context and result.context["error_summary"]
+    after = snapshot(bands)
+    assert len(after[model]) == len(before[model]) + 1
+    assert other_parts(after, model) == other_parts(before, model)  # the workshop row too
+
+
 @pytest.mark.django_db
 def test_edit_extends_a_deadline_shown_struck_through(chair_client, bands, client):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "dates")
     camera = row_index(response, "dates", kind=DateKind.CAMERA_READY)
     data[f"dates-{camera}-extended_at"] = "2023-04-22"
 
-    assert chair_client.post(edit_url(bands), data).status_code == 302
+    assert chair_client.post(edit_url(bands, "dates"), data).status_code == 302
 
     date = bands.dates.get(kind=DateKind.CAMERA_READY)
     assert date.extended_at == aoe(2023, 4, 22)
@@ -338,12 +464,18 @@ def test_edit_extends_a_deadline_shown_struck_through(chair_client, bands, clien
 
 @pytest.mark.django_db
 def test_edit_dates_typed_in_a_newly_chosen_timezone(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    before = {d.kind: d.original_at for d in bands.dates.all()}
+    _, data = get_payload(chair_client, bands, "basics")
     data["timezone"] = "Europe/Paris"
+    assert chair_client.post(edit_url(bands, "basics"), data).status_code == 302
+    # Changing the zone keeps every date at the same instant.
+    assert {d.kind: d.original_at for d in bands.dates.all()} == before
+
+    response, data = get_payload(chair_client, bands, "dates")
     camera = row_index(response, "dates", kind=DateKind.CAMERA_READY)
     data[f"dates-{camera}-original_at"] = "2023-04-15 14:00"
 
-    assert chair_client.post(edit_url(bands), data).status_code == 302
+    assert chair_client.post(edit_url(bands, "dates"), data).status_code == 302
 
     date = bands.dates.get(kind=DateKind.CAMERA_READY)
     assert date.original_at == dt.datetime(2023, 4, 15, 12, 0, tzinfo=UTC)  # CEST is UTC+2
@@ -351,7 +483,7 @@ def test_edit_dates_typed_in_a_newly_chosen_timezone(chair_client, bands):
 
 @pytest.mark.django_db
 def test_edit_form_shows_dates_in_workshop_timezone(chair_client, bands):
-    response = chair_client.get(edit_url(bands))
+    response = chair_client.get(edit_url(bands, "dates"))
 
     html = response.content.decode()
 
@@ -361,11 +493,11 @@ def test_edit_form_shows_dates_in_workshop_timezone(chair_client, bands):
 # --- bad input: refused with a message, nothing saved -----------------------------------
 
 
-def post_refused(client, workshop, data, message):
+def post_refused(client, workshop, data, message, section="basics"):
     before = snapshot(workshop)
     data["name"] = "This change must not be saved either"
 
-    response = client.post(edit_url(workshop), data)
+    response = client.post(edit_url(workshop, section), data)
 
     refused(response, message)
     assert snapshot(workshop) == before
@@ -374,63 +506,73 @@ def post_refused(client, workshop, data, message):
 @pytest.mark.django_db
 @pytest.mark.parametrize("extension", ["2023-01-25", "2023-01-10"])
 def test_edit_rejects_extension_not_after_original(chair_client, bands, extension):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "dates")
     row = row_index(response, "dates", kind=DateKind.PAPER_SUBMISSION)
     data[f"dates-{row}-extended_at"] = extension
 
-    post_refused(chair_client, bands, data, "An extension must be later than the original date.")
+    post_refused(
+        chair_client, bands, data, "An extension must be later than the original date.", "dates"
+    )
 
 
 @pytest.mark.django_db
 def test_edit_rejects_notification_before_submission(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "dates")
     row = row_index(response, "dates", kind=DateKind.AUTHOR_NOTIFICATION)
     data[f"dates-{row}-original_at"] = "2023-02-01"  # before the extended Feb 3 deadline
 
-    post_refused(chair_client, bands, data, "Author notification must come after paper submission")
+    post_refused(
+        chair_client, bands, data, "Author notification must come after paper submission", "dates"
+    )
 
 
 @pytest.mark.django_db
 def test_edit_rejects_camera_ready_before_notification(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "dates")
     row = row_index(response, "dates", kind=DateKind.CAMERA_READY)
     data[f"dates-{row}-original_at"] = "2023-03-02"
 
-    post_refused(chair_client, bands, data, "Camera-ready must come after author notification")
+    post_refused(
+        chair_client, bands, data, "Camera-ready must come after author notification", "dates"
+    )
 
 
 @pytest.mark.django_db
 def test_edit_rejects_abstract_registration_after_submission(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "dates")
     row = first_empty_row(response, "dates")
     data.update(
         {f"dates-{row}-kind": "abstract_registration", f"dates-{row}-original_at": "2023-02-10"}
     )
 
     post_refused(
-        chair_client, bands, data, "Paper submission must come on or after abstract registration"
+        chair_client,
+        bands,
+        data,
+        "Paper submission must come on or after abstract registration",
+        "dates",
     )
 
 
 @pytest.mark.django_db
 def test_edit_allows_abstract_registration_on_the_submission_deadline(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "dates")
     row = first_empty_row(response, "dates")
     data.update(
         {f"dates-{row}-kind": "abstract_registration", f"dates-{row}-original_at": "2023-02-03"}
     )
 
-    assert chair_client.post(edit_url(bands), data).status_code == 302
+    assert chair_client.post(edit_url(bands, "dates"), data).status_code == 302
     assert bands.dates.filter(kind="abstract_registration").exists()
 
 
 @pytest.mark.django_db
 def test_edit_rejects_the_same_kind_of_date_twice(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "dates")
     row = first_empty_row(response, "dates")
     data.update({f"dates-{row}-kind": "camera_ready", f"dates-{row}-original_at": "2023-04-20"})
 
-    post_refused(chair_client, bands, data, "Please correct the duplicate data for kind")
+    post_refused(chair_client, bands, data, "Please correct the duplicate data for kind", "dates")
 
 
 @pytest.mark.django_db
@@ -445,49 +587,51 @@ def test_edit_rejects_duplicate_slug(chair_client, bands):
 @pytest.mark.django_db
 @pytest.mark.parametrize("limit", ["0", "-3"])
 def test_edit_rejects_page_limit_below_one(chair_client, bands, limit):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "types")
     row = row_index(response, "types", name="Paper")
     data[f"types-{row}-page_limit"] = limit
 
-    post_refused(chair_client, bands, data, "The page limit must be at least 1 page.")
+    post_refused(chair_client, bands, data, "The page limit must be at least 1 page.", "types")
 
 
 @pytest.mark.django_db
 def test_edit_rejects_subtopic_as_parent(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "topics")
     clean_label = Topic.objects.get(workshop=bands, name="Clean-label attacks")
     row = first_empty_row(response, "topics")
     data.update({f"topics-{row}-name": "Too deep", f"topics-{row}-parent": str(clean_label.pk)})
 
-    post_refused(chair_client, bands, data, "Topics nest one level deep only")
+    post_refused(chair_client, bands, data, "Topics nest one level deep only", "topics")
 
 
 @pytest.mark.django_db
 def test_edit_rejects_nesting_under_a_topic_becoming_subtopic(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "topics")
     attacks = Topic.objects.get(workshop=bands, name="Backdoor attacks")
     defenses = Topic.objects.get(workshop=bands, name="Backdoor defenses")
     data[f"topics-{row_index(response, 'topics', pk=defenses.pk)}-parent"] = str(attacks.pk)
     row = first_empty_row(response, "topics")
     data.update({f"topics-{row}-name": "Too deep", f"topics-{row}-parent": str(defenses.pk)})
 
-    post_refused(chair_client, bands, data, "Topics nest one level deep only")
+    post_refused(chair_client, bands, data, "Topics nest one level deep only", "topics")
 
 
 @pytest.mark.django_db
 def test_edit_rejects_topic_with_subtopics_becoming_subtopic(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "topics")
     attacks = Topic.objects.get(workshop=bands, name="Backdoor attacks")
     defenses = Topic.objects.get(workshop=bands, name="Backdoor defenses")
     data[f"topics-{row_index(response, 'topics', pk=attacks.pk)}-parent"] = str(defenses.pk)
 
-    post_refused(chair_client, bands, data, "A topic with sub-topics cannot become a sub-topic.")
+    post_refused(
+        chair_client, bands, data, "A topic with sub-topics cannot become a sub-topic.", "topics"
+    )
 
 
 @pytest.mark.django_db
 def test_edit_parent_choices_are_this_workshops_top_level_topics(chair_client, bands):
     TopicFactory(name="Elsewhere")  # another workshop's topic
-    response = chair_client.get(edit_url(bands))
+    response = chair_client.get(edit_url(bands, "topics"))
     formset = next(fs for fs in response.context["formsets"] if fs.prefix == "topics")
 
     names = {t.name for t in formset.forms[-1].fields["parent"].queryset}
@@ -505,25 +649,25 @@ def test_edit_rejects_unknown_timezone(chair_client, bands):
 
 @pytest.mark.django_db
 def test_edit_rejects_unreadable_date(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "dates")
     row = row_index(response, "dates", kind=DateKind.CAMERA_READY)
     data[f"dates-{row}-original_at"] = "15/04/2023"
 
-    post_refused(chair_client, bands, data, "Enter a date such as 2026-03-06")
+    post_refused(chair_client, bands, data, "Enter a date such as 2026-03-06", "dates")
 
 
 @pytest.mark.django_db
 def test_edit_rejects_scale_with_one_level(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "criteria")
     row = row_index(response, "criteria", name="Societal impacts")
     data[f"criteria-{row}-scale"] = "Only one"
 
-    post_refused(chair_client, bands, data, "A scale needs at least two levels")
+    post_refused(chair_client, bands, data, "A scale needs at least two levels", "criteria")
 
 
 @pytest.mark.django_db
 def test_edit_rejects_schedule_ending_before_it_starts(chair_client, bands):
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "schedule")
     row = first_empty_row(response, "schedule")
     data.update(
         {
@@ -533,7 +677,7 @@ def test_edit_rejects_schedule_ending_before_it_starts(chair_client, bands):
         }
     )
 
-    post_refused(chair_client, bands, data, "The end must be after the start.")
+    post_refused(chair_client, bands, data, "The end must be after the start.", "schedule")
 
 
 @pytest.mark.django_db
@@ -550,21 +694,25 @@ def test_edit_markdown_script_never_reaches_the_page(chair_client, bands, client
 
 @pytest.mark.django_db
 def test_workshop_form_data_helper_covers_every_field(chair_client, bands):
-    response = chair_client.get(edit_url(bands))
+    basics = form_data(chair_client.get(edit_url(bands)).context["form"])
+    policies = form_data(chair_client.get(edit_url(bands, "policies")).context["form"])
 
-    data = form_data(response.context["form"])
+    assert {"name", "slug", "timezone"} <= set(basics) and "anonymity" in policies
+    # Every field of the workshop form is in exactly one section.
+    from workshops.forms import CALL_SECTIONS, WorkshopForm
 
-    assert {"name", "slug", "timezone", "anonymity"} <= set(data)
+    fields = [f for section in CALL_SECTIONS for f in section.form_class.section_fields]
+    assert sorted(fields) == sorted(WorkshopForm.Meta.fields)
 
 
 @pytest.mark.django_db
 def test_edit_rejects_oversized_photo(chair_client, bands, monkeypatch):
     monkeypatch.setattr("workshops.forms.MAX_PHOTO_BYTES", 10)  # the tiny PNG is larger
-    response, data = get_payload(chair_client, bands)
+    response, data = get_payload(chair_client, bands, "people")
     row = first_empty_row(response, "people")
     data.update({f"people-{row}-name": "Big Photo", f"people-{row}-photo": png_upload()})
 
-    post_refused(chair_client, bands, data, "The photo is too large")
+    post_refused(chair_client, bands, data, "The photo is too large", "people")
 
 
 # --- review criteria are locked once a review was submitted -------------------------------
@@ -584,7 +732,7 @@ CRITERIA_LOCKED = "Reviews have been submitted"
 
 @pytest.mark.django_db
 def test_edit_criteria_read_only_once_a_review_is_submitted(chair_client, reviewed):
-    response, _data = get_payload(chair_client, reviewed)
+    response, _data = get_payload(chair_client, reviewed, "criteria")
     formset = next(fs for fs in response.context["formsets"] if fs.prefix == "criteria")
     assert CRITERIA_LOCKED in response.content.decode()
     assert formset.forms and all(
@@ -600,12 +748,13 @@ def test_edit_criteria_read_only_once_a_review_is_submitted(chair_client, review
 def test_edit_changed_scale_after_a_review_refused_and_unchanged(chair_client, reviewed):
     criterion = ReviewCriterion.objects.get(workshop=reviewed, name="Societal impacts")
     scale = criterion.scale
-    response, data = get_payload(chair_client, reviewed)
+    response, data = get_payload(chair_client, reviewed, "criteria")
     row = row_index(response, "criteria", name="Societal impacts")
     data[f"criteria-{row}-scale"] = "Bad\nGood"
-    data["name"] = "Renamed with the criteria"
+    _, basics = get_payload(chair_client, reviewed, "basics")
+    data = {**basics, **data, "name": "Renamed with the criteria"}
 
-    result = chair_client.post(edit_url(reviewed), data)
+    result = chair_client.post(edit_url(reviewed, "criteria"), data)
 
     refused(result, CRITERIA_LOCKED)
     criterion.refresh_from_db()
@@ -618,7 +767,7 @@ def test_edit_changed_scale_after_a_review_refused_and_unchanged(chair_client, r
 @pytest.mark.parametrize("change", ["delete", "add"])
 def test_edit_criteria_deleted_or_added_after_a_review_refused(chair_client, reviewed, change):
     before = snapshot(reviewed)["ReviewCriterion"]
-    response, data = get_payload(chair_client, reviewed)
+    response, data = get_payload(chair_client, reviewed, "criteria")
     if change == "delete":
         data[f"criteria-{row_index(response, 'criteria', name='Societal impacts')}-DELETE"] = "on"
     else:
@@ -626,15 +775,16 @@ def test_edit_criteria_deleted_or_added_after_a_review_refused(chair_client, rev
         data["criteria-TOTAL_FORMS"] = str(count + 1)
         data.update({f"criteria-{count}-name": "Novelty", f"criteria-{count}-scale": "Lo\nHi"})
 
-    refused(chair_client.post(edit_url(reviewed), data), CRITERIA_LOCKED)
+    refused(chair_client.post(edit_url(reviewed, "criteria"), data), CRITERIA_LOCKED)
     assert snapshot(reviewed)["ReviewCriterion"] == before
 
 
 @pytest.mark.django_db
 def test_edit_rest_of_the_call_still_saved_with_locked_criteria(chair_client, reviewed):
-    """A browser does not post disabled fields: the rest of the page saves as usual."""
+    """A browser does not post disabled fields: the locked section saves as a no-op, and the
+    other sections save as usual."""
     before = snapshot(reviewed)["ReviewCriterion"]
-    _response, data = get_payload(chair_client, reviewed)
+    _response, data = get_payload(chair_client, reviewed, "criteria")
     for key in [
         k
         for k in data
@@ -642,9 +792,12 @@ def test_edit_rest_of_the_call_still_saved_with_locked_criteria(chair_client, re
         and k.split("-")[-1] in {"name", "description", "scale", "order"}
     ]:
         del data[key]
-    data["name"] = "Renamed while reviews run"
+    result = chair_client.post(edit_url(reviewed, "criteria"), data)
+    assert result.status_code == 302, result.context and result.context["error_summary"]
 
-    result = chair_client.post(edit_url(reviewed), data)
+    _response, data = get_payload(chair_client, reviewed, "basics")
+    data["name"] = "Renamed while reviews run"
+    result = chair_client.post(edit_url(reviewed, "basics"), data)
 
     assert result.status_code == 302, result.context and result.context["error_summary"]
     reviewed.refresh_from_db()

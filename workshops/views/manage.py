@@ -1,19 +1,21 @@
-"""Chair pages: create a workshop, its dashboard, and the page that edits the whole call."""
+"""Chair pages: create a workshop, its dashboard, and the sections of the page that edits
+the call."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
 from .. import services
-from ..concurrency import EditConflict, claim, conflict_with, saved_values
+from ..concurrency import EditConflict, saved_values
 from ..enums import DateKind
-from ..forms import WorkshopForm, call_formsets
+from ..forms import CALL_SECTIONS, WorkshopForm, call_section
 from ..models import Workshop
 from .mixins import WorkshopPermissionMixin
 
@@ -39,7 +41,7 @@ class WorkshopCreateView(LoginRequiredMixin, View):
         messages.success(
             request,
             f"{workshop.short_name} was created and you are its chair. "
-            "Add its dates, topics and submission types below.",
+            "Add its dates, topics and submission types in the sections below.",
         )
         return redirect("workshops:edit", slug=workshop.slug)
 
@@ -78,79 +80,73 @@ class WorkshopDashboardView(WorkshopPermissionMixin, TemplateView):
 
 
 class WorkshopEditView(WorkshopPermissionMixin, View):
-    """The workshop form and every formset of its call, saved together or not at all."""
+    """One section of the call (``CALL_SECTIONS``: basics, dates, submission types, topics,
+    policies, criteria, people, program), saved on its own: its workshop fields and its
+    formset together or not at all, the other sections untouched. ``workshops:edit`` is the
+    first section."""
 
     permission_required = "workshops.change_workshop"
     template_name = "workshops/manage/edit.html"
 
-    def get(self, request, slug):
-        form = WorkshopForm(instance=self.workshop)
-        return self.render(form, call_formsets(self.workshop))
+    @property
+    def section(self):
+        section = call_section(self.kwargs.get("section"))
+        if section is None:  # checked after the permission: nothing is told to strangers
+            raise Http404("No such section of the edit page.")
+        return section
 
-    def post(self, request, slug):
-        form = WorkshopForm(request.POST, instance=self.workshop)
-        formsets = call_formsets(self.workshop, request.POST, request.FILES)
+    def get(self, request, slug, section=None):
+        return self.render(*self.section.build(self.workshop))
+
+    def post(self, request, slug, section=None):
+        form, formset = self.section.build(self.workshop, request.POST, request.FILES)
         # Validate everything (not just up to the first error) so every message shows at once.
-        valid = [form.is_valid()] + [formset.is_valid() for formset in formsets]
+        valid = [form.is_valid()] + ([formset.is_valid()] if formset is not None else [])
         if all(valid):
             try:
-                with transaction.atomic():
-                    # Compare-and-set on the version the page showed: a chair who saved in
-                    # another tab (or another chair) since is never silently undone.
-                    changed = form.has_changed() or any(f.has_changed() for f in formsets)
-                    claimed = claim(
-                        Workshop, self.workshop.pk, form.loaded_version, move_on=changed
-                    )
-                    if claimed is None:
-                        raise conflict_with(
-                            Workshop.objects.filter(pk=self.workshop.pk).first(),
-                            "The call was saved by someone else (or in another tab) after you "
-                            "opened this page: nothing of your changes was saved.",
-                        )
-                    form.instance.version = claimed
-                    workshop = form.save()
-                    for formset in formsets:
-                        formset.save()
+                workshop = form.save_section(formset)
             except EditConflict as conflict:
-                return self.refuse(form, formsets, conflict)
+                return self.refuse(form, formset, conflict)
             except IntegrityError:
                 form.add_error(
                     None,
-                    "The call could not be saved as it conflicts with other data; "
+                    "This section could not be saved as it conflicts with other data; "
                     "nothing was changed. Please check for duplicate names and try again.",
                 )
             else:
-                messages.success(request, f"{workshop.short_name} was saved.")
-                return redirect("workshops:edit", slug=workshop.slug)
+                messages.success(request, f"{self.section.title} of {workshop.short_name}: saved.")
+                return redirect(
+                    "workshops:edit_section", slug=workshop.slug, section=self.section.key
+                )
         # The forms keep what was typed; the page's title and links show what is saved.
         self.workshop.refresh_from_db()
         messages.error(request, "Nothing was saved: please correct the errors below.")
-        return self.render(form, formsets)
+        return self.render(form, formset)
 
-    def refuse(self, form, formsets, conflict):
+    def refuse(self, form, formset, conflict):
         """The page again, with what was typed, what differs from the saved call and the
         saved version (a second save, after reading, goes through)."""
         self.workshop.refresh_from_db()
         form.refuse(conflict, saved_values(form, self.workshop))
-        conflict.notes += [
-            f"{formset.heading}: what you typed differs from the saved list."
-            for formset in formsets
-            if formset.has_changed()
-        ]
-        return self.render(form, formsets, status=409)
+        if formset is not None and formset.has_changed():
+            conflict.notes.append(f"{formset.heading}: what you typed differs from the saved list.")
+        return self.render(form, formset, status=409)
 
-    def render(self, form, formsets, status=200):
+    def render(self, form, formset, status=200):
         summary = []
         if form.errors:
-            summary.append(("workshop-form", "Workshop", len(form.errors)))
-        for formset in formsets:
+            summary.append(("workshop-form", self.section.title, len(form.errors)))
+        if formset is not None:
             count = sum(len(f.errors) for f in formset.forms) + len(formset.non_form_errors())
             if count:
                 summary.append((formset.prefix, formset.heading, count))
         context = {
             "workshop": self.workshop,
+            "section": self.section,
+            "sections": CALL_SECTIONS,
             "form": form,
-            "formsets": formsets,
+            "formset": formset,
+            "formsets": [formset] if formset is not None else [],
             "error_summary": summary,
         }
         return render(self.request, self.template_name, context, status=status)
