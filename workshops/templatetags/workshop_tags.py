@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import services
+from .. import navigation, services
 from ..markdown import render_markdown
 
 register = template.Library()
@@ -87,3 +87,14 @@ def article(phrase: str) -> str:
     if not phrase:
         return ""
     return f"{'an' if phrase[0].lower() in 'aeiou' else 'a'} {phrase}"
+
+
+@register.inclusion_tag("workshops/includes/chair_tabs.html", takes_context=True)
+def chair_tabs(context, workshop):
+    """The one tab bar of a workshop's chair pages (``workshops.navigation.CHAIR_TABS``)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return {
+        "workshop": workshop,
+        "tabs": navigation.chair_tabs(workshop, match.view_name if match else None),
+    }
