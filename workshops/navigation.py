@@ -47,7 +47,9 @@ CHAIR_TABS: tuple[Tab, ...] = (
         "Committee",
         "reviews:committee",
         children=(
-            Tab("Members and invitations", "reviews:committee", also=("reviews:invitation_resend",)),
+            Tab(
+                "Members and invitations", "reviews:committee", also=("reviews:invitation_resend",)
+            ),
             Tab("Conflicts", "reviews:conflicts"),
         ),
     ),

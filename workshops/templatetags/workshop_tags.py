@@ -71,7 +71,6 @@ def workshop_time(value: dt.datetime | None, workshop, with_time: bool = True, l
     )
 
 
-
 @register.filter
 def join_or(labels) -> str:
     """["Virtual poster", "Virtual talk"] → "virtual poster or virtual talk"."""
