@@ -31,7 +31,8 @@ def test_chair_extends_paper_deadline_and_public_page_strikes_the_original(page,
     page.goto(workshop.get_absolute_url())
     page.get_by_role("link", name="Manage this workshop").click()
     flows.snap(page, "workshop-manage")
-    page.get_by_role("link", name="Edit workshop and call").click()
+    chair_tabs = page.get_by_role("navigation", name=f"Chair pages of {workshop.short_name}")
+    chair_tabs.get_by_role("link", name="Call", exact=True).click()
     flows.snap(page, "workshop-edit")
     dates = page.get_by_role("region", name="Important dates")
     dates.get_by_role("group", name="Paper submission").get_by_label("Extended to").fill(
@@ -74,7 +75,8 @@ def test_chair_stages_and_releases_decision_and_author_reads_anonymized_review(p
     flows.snap(page, "chair-manage-paper")
 
     # ...and releases it from the decisions page.
-    page.get_by_role("navigation", name="Chair").get_by_role("link", name="Decisions").click()
+    tabs = page.get_by_role("navigation", name=f"Chair pages of {scenario.workshop.short_name}")
+    tabs.get_by_role("link", name="Decisions", exact=True).click()
     staged = page.get_by_role("table").first
     assert "Accept as talk" in staged.get_by_role("row", name=f"#{paper.number}").inner_text()
     flows.snap(page, "chair-decisions")

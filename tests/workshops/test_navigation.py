@@ -139,3 +139,10 @@ def test_slug_help_shows_an_example_address():
     help_text = str(WorkshopForm().fields["slug"].help_text)
     assert "/w/bands-2023/" in help_text
     assert "<" not in help_text
+
+
+def test_help_texts_are_text_so_the_committee_example_address_shows(client):
+    workshop = base.WorkshopFactory()
+    client.force_login(base.member(workshop, "chair"))
+    html = client.get(reverse("reviews:committee", args=[workshop.slug])).content.decode()
+    assert "Ada Lovelace &lt;ada@example.org&gt;" in html
