@@ -9,6 +9,7 @@ name ending in ``:`` matches a whole URL namespace), so that e.g. the page of on
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import F
@@ -146,8 +147,9 @@ _REQUEST_ATTR = "_user_nav"
 def user_nav(request) -> UserNav | None:
     """The header's roles of ``request.user``: one query, cached on the request.
 
-    The same rows fill the role cache of ``workshops.roles`` so the page's own permission checks
-    do not read the memberships again.
+    When the view has not loaded the user's roles yet, the same rows fill the role cache of
+    ``workshops.roles``, so permission checks made while the rest of the page renders (after the
+    header) read the memberships no more.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -155,8 +157,6 @@ def user_nav(request) -> UserNav | None:
     cached = getattr(request, _REQUEST_ATTR, None)
     if cached is not None:
         return cached
-    from collections import defaultdict
-
     from .models import Membership
     from .roles import _CACHE_ATTR
 

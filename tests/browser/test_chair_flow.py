@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def long_date(day: dt.date) -> str:
-    """A day as the public page writes it."""
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    """A day as the public page writes it ("Tue 15 Dec 2026")."""
+    return f"{day:%a} {day.day} {day:%b} {day.year}"
 
 
 def test_chair_extends_paper_deadline_and_public_page_strikes_the_original(page, login):
