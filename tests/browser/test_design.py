@@ -34,10 +34,13 @@ async () => {
     runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
     resultTypes: ['violations'],
   });
-  return result.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
-  }));
+  return {
+    passes: result.passes.length,
+    violations: result.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+    })),
+  };
 }
 """
 
@@ -112,7 +115,9 @@ class Tour:
         assert response is not None and response.ok, f"{url}: {response and response.status}"
         if axe:
             page.add_script_tag(path=str(AXE))
-            found = [v for v in page.evaluate(_AXE_RUN) if v["impact"] in BLOCKING]
+            result = page.evaluate(_AXE_RUN)
+            assert result["passes"] > 10, f"{url}: axe-core checked nothing"
+            found = [v for v in result["violations"] if v["impact"] in BLOCKING]
             if found:
                 self.findings.violations.append((url, found))
         flows.snap(page, f"{name}-1280")
