@@ -9,13 +9,12 @@ name ending in ``:`` matches a whole URL namespace), so that e.g. the page of on
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 
 from .enums import MemberRole
+from .roles import member_workshops, roles_of
 
 
 @dataclass(frozen=True)
@@ -141,36 +140,23 @@ class UserNav:
         return bool(self.reviewing)
 
 
-_REQUEST_ATTR = "_user_nav"
+def _newest_first(workshop):
+    return (workshop.year is None, -(workshop.year or 0), workshop.name, workshop.pk)
 
 
 def user_nav(request) -> UserNav | None:
-    """The header's roles of ``request.user``: one query, cached on the request.
+    """The header's roles of ``request.user``.
 
-    When the view has not loaded the user's roles yet, the same rows fill the role cache of
-    ``workshops.roles``, so permission checks made while the rest of the page renders (after the
-    header) read the memberships no more.
+    They come from the role cache of ``workshops.roles`` (one query over the memberships, with
+    their workshops, shared with every permission check of the request): no query of its own
+    when the view has already checked a role, one otherwise.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    cached = getattr(request, _REQUEST_ATTR, None)
-    if cached is not None:
-        return cached
-    from .models import Membership
-    from .roles import _CACHE_ATTR
-
-    nav = UserNav()
-    roles = defaultdict(set)
-    rows = Membership.objects.filter(user=user).select_related("workshop")
-    newest_first = (F("workshop__year").desc(nulls_last=True), "workshop__name", "workshop_id")
-    for membership in rows.order_by(*newest_first, "role"):
-        roles[membership.workshop_id].add(membership.role)
-        if membership.role == MemberRole.CHAIR:
-            nav.chairing.append(membership.workshop)
-        elif membership.role == MemberRole.REVIEWER:
-            nav.reviewing.append(membership.workshop)
-    if getattr(user, _CACHE_ATTR, None) is None:
-        setattr(user, _CACHE_ATTR, roles)
-    setattr(request, _REQUEST_ATTR, nav)
-    return nav
+    roles = roles_of(user)
+    workshops = sorted(member_workshops(user).values(), key=_newest_first)
+    return UserNav(
+        reviewing=[w for w in workshops if MemberRole.REVIEWER in roles.get(w.pk, ())],
+        chairing=[w for w in workshops if MemberRole.CHAIR in roles.get(w.pk, ())],
+    )
