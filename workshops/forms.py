@@ -200,7 +200,10 @@ class WorkshopForm(VersionedFormMixin, forms.ModelForm):
             "submission_instructions": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {
-            "slug": "The workshop's address: /w/<slug>/. Letters, digits and hyphens.",
+            "slug": (
+                "The end of the workshop's address, as in /w/bands-2023/: lower-case letters, "
+                "digits and hyphens."
+            ),
             "code_of_conduct_url": "Authors must acknowledge it when they submit.",
             "code_of_ethics_url": "Authors must acknowledge it when they submit.",
         }

@@ -7,29 +7,45 @@ from collections import defaultdict
 from .enums import MemberRole
 
 _CACHE_ATTR = "_workshop_roles"
+_WORKSHOPS_ATTR = "_workshop_roles_workshops"
+
+
+def _load(user) -> None:
+    """One query: the user's roles by workshop id, and those workshops (for the header)."""
+    from .models import Membership
+
+    roles = defaultdict(set)
+    workshops = {}
+    for membership in Membership.objects.filter(user=user).select_related("workshop"):
+        roles[membership.workshop_id].add(membership.role)
+        workshops[membership.workshop_id] = membership.workshop
+    setattr(user, _CACHE_ATTR, roles)
+    setattr(user, _WORKSHOPS_ATTR, workshops)
 
 
 def roles_of(user) -> dict[int, set[str]]:
     """Map workshop id → role names for ``user``; one query, then cached on the user object."""
     if user is None or not user.is_authenticated:
         return {}
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is None:
-        from .models import Membership
+    if getattr(user, _CACHE_ATTR, None) is None:
+        _load(user)
+    return getattr(user, _CACHE_ATTR)
 
-        cached = defaultdict(set)
-        for workshop_id, role in Membership.objects.filter(user=user).values_list(
-            "workshop_id", "role"
-        ):
-            cached[workshop_id].add(role)
-        setattr(user, _CACHE_ATTR, cached)
-    return cached
+
+def member_workshops(user) -> dict:
+    """Workshop id → the workshops where ``user`` holds a role, from the same cached query."""
+    if user is None or not user.is_authenticated:
+        return {}
+    if getattr(user, _WORKSHOPS_ATTR, None) is None:
+        _load(user)
+    return getattr(user, _WORKSHOPS_ATTR)
 
 
 def forget_roles(user) -> None:
     """Drop the cache after changing a user's memberships."""
-    if user is not None and hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _WORKSHOPS_ATTR):
+        if user is not None and hasattr(user, attr):
+            delattr(user, attr)
 
 
 def has_role(user, workshop, role: MemberRole | str) -> bool:

@@ -7,6 +7,9 @@
 decisions of those of ``submissions`` (submissions, or rows with a ``"submission"`` key) the
 signed-in user authors; ``{{ decisions|decision_for:submission }}`` then gives one of them (or
 ``None``), with ``author_label`` ("Accepted — poster") set.
+
+``{{ email.template_role|mail_kind }}`` names the kind of an outbox e-mail in plain words
+("Decision letter: Accept as poster" for ``reviews.decision.accept_poster``).
 """
 
 from django import template
@@ -66,3 +69,35 @@ def decision_for(decisions, submission):
     if not decisions or submission is None:
         return None
     return decisions.get(getattr(submission, "pk", submission))
+
+
+MAIL_KINDS = {
+    "reviews.invitation": "Committee invitation",
+    "reviews.assigned": "Review assignment",
+    "reviews.reminder": "Review reminder",
+    "reviews.declined": "Review declined",
+    "reviews.comment": "Discussion message",
+    "submission.submitted": "Submission received",
+    "submission.updated": "Submission updated",
+    "submission.withdrawn": "Submission withdrawn",
+    "submission.desk_rejected": "Desk rejection",
+    "submission.reinstated": "Submission reinstated",
+    "submission.coauthor_added": "Co-author added",
+    "submission.author_removed": "Author removed",
+    "submission.draft_reminder": "Draft reminder",
+    "submission.deadline_extended": "Deadline extended",
+}
+
+
+@register.filter
+def mail_kind(template_role: str) -> str:
+    """What an outbox e-mail is, in words, from its ``template_role`` code."""
+    if not template_role:
+        return "Other"
+    if template_role in MAIL_KINDS:
+        return MAIL_KINDS[template_role]
+    prefix, _, outcome = template_role.rpartition(".")
+    if prefix == "reviews.decision" and outcome in DecisionOutcome.values:
+        return f"Decision letter: {DecisionOutcome(outcome).label}"
+    # An unknown code still reads as words, never as a dotted identifier.
+    return template_role.rpartition(".")[2].replace("_", " ").capitalize()

@@ -21,6 +21,7 @@ from submissions.models import Submission
 from workshops.files import file_response
 from workshops.models import Workshop
 
+from ..enums import BidPreference
 from ..models import AssignmentRun, ImportedAffinity, ProposedPair, RunState
 from ..services.auto_assign import (
     SIGNAL_LABELS,
@@ -247,7 +248,8 @@ def _proposal_context(request, workshop, run) -> dict:
         row["signals"] = [
             (SIGNAL_LABELS[s], row["explanation"][s]) for s in SIGNALS if s in row["explanation"]
         ]
-        row["bid"] = row["explanation"].get("bid_preference", "")
+        bid = row["explanation"].get("bid_preference", "")
+        row["bid"] = BidPreference(bid).label if bid in BidPreference.values else bid
         by_paper.setdefault(row["submission_id"], []).append(row)
         load = loads.setdefault(
             row["reviewer_id"],

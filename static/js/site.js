@@ -2,14 +2,23 @@
 // <time data-local datetime="ISO"> gains the viewer's local time; [data-countdown] counts down.
 (function () {
   function pad(n) { return String(n).padStart(2, "0"); }
+  // The site's one date format ("Wed 23 Dec 2026, 11:59"), here on the viewer's own clock.
+  var parts = new Intl.DateTimeFormat("en-US", {
+    weekday: "short", day: "numeric", month: "short", year: "numeric",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
+  });
+  function yourTime(when) {
+    var p = {};
+    parts.formatToParts(when).forEach(function (part) { p[part.type] = part.value; });
+    return p.weekday + " " + p.day + " " + p.month + " " + p.year + ", " + p.hour + ":" +
+      p.minute + (p.timeZoneName ? " " + p.timeZoneName : "");
+  }
   document.querySelectorAll("time[data-local]").forEach(function (el) {
     var when = new Date(el.getAttribute("datetime"));
     if (isNaN(when)) return;
     var local = document.createElement("span");
     local.className = "muted local-time";
-    local.textContent = " (your time: " + when.toLocaleString(undefined, {
-      dateStyle: "medium", timeStyle: "short"
-    }) + ")";
+    local.textContent = " (your time: " + yourTime(when) + ")";
     el.after(local);
   });
   function tick() {

@@ -150,8 +150,9 @@ def orphan_labels(page) -> list[str]:
 
 
 def snap(page, name: str) -> None:
-    """Save a full-page screenshot when ``BROWSER_SHOTS`` names a folder (kept out of the repo)."""
-    folder = os.environ.get("BROWSER_SHOTS")
+    """Save a full-page screenshot when ``SCREENSHOT_DIR`` (or ``BROWSER_SHOTS``) names a
+    folder; nothing is written otherwise. See docs/interface.md for the curated set."""
+    folder = os.environ.get("SCREENSHOT_DIR") or os.environ.get("BROWSER_SHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

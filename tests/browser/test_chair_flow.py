@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def long_date(day: dt.date) -> str:
-    """A day as the public page writes it."""
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    """A day as the public page writes it ("Tue 15 Dec 2026")."""
+    return f"{day:%a} {day.day} {day:%b} {day.year}"
 
 
 def test_chair_extends_paper_deadline_and_public_page_strikes_the_original(page, login):
@@ -32,7 +32,8 @@ def test_chair_extends_paper_deadline_and_public_page_strikes_the_original(page,
     page.goto(workshop.get_absolute_url())
     page.get_by_role("link", name="Manage this workshop").click()
     flows.snap(page, "workshop-manage")
-    page.get_by_role("link", name="Edit workshop and call").click()
+    chair_tabs = page.get_by_role("navigation", name=f"Chair pages of {workshop.short_name}")
+    chair_tabs.get_by_role("link", name="Call", exact=True).click()
     flows.snap(page, "workshop-edit")
     page.get_by_role("navigation", name="Sections of the call").get_by_role(
         "link", name="Dates"
@@ -79,7 +80,8 @@ def test_chair_stages_and_releases_decision_and_author_reads_anonymized_review(p
     flows.snap(page, "chair-manage-paper")
 
     # ...and releases it from the decisions page, through the confirmation page.
-    page.get_by_role("navigation", name="Chair").get_by_role("link", name="Decisions").click()
+    tabs = page.get_by_role("navigation", name=f"Chair pages of {scenario.workshop.short_name}")
+    tabs.get_by_role("link", name="Decisions", exact=True).click()
     assert page.get_by_label(f"Decision on paper #{paper.number}").input_value() == "accept_talk"
     flows.snap(page, "chair-decisions")
     page.get_by_role("link", name="Review and release the staged decisions").click()

@@ -134,7 +134,7 @@ def test_chair_pages_open_to_the_chair_even_unpublished(client, workshop, chair,
     response = client.get(reverse(page, kwargs={"slug": workshop.slug}))
 
     assert response.status_code == 200
-    assert "Edit workshop and call" in response.content.decode()  # the manage nav
+    assert 'class="chair-bar"' in response.content.decode()  # the chair tab bar
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import services
+from .. import dates, navigation, services
 from ..markdown import render_markdown
 
 register = template.Library()
@@ -59,16 +59,15 @@ def workshop_time(value: dt.datetime | None, workshop, with_time: bool = True, l
     if value is None:
         return "TBD"
     there = timezone.localtime(value, workshop.tzinfo)
-    day = f"{there:%A}, {there:%B} {there.day}, {there.year}"
     if not with_time:
-        return format_html('<time datetime="{}">{}</time>', there.date().isoformat(), day)
+        return format_html(
+            '<time datetime="{}">{}</time>', there.date().isoformat(), dates.day_text(there)
+        )
     return format_html(
-        '<time{} datetime="{}">{}, {} {}</time>',
+        '<time{} datetime="{}">{}</time>',
         " data-local" if local else "",
         iso_utc(value),
-        day,
-        there.strftime("%H:%M"),
-        workshop.timezone_label,
+        dates.in_workshop_zone(value, workshop),
     )
 
 
@@ -87,3 +86,14 @@ def article(phrase: str) -> str:
     if not phrase:
         return ""
     return f"{'an' if phrase[0].lower() in 'aeiou' else 'a'} {phrase}"
+
+
+@register.inclusion_tag("workshops/includes/chair_tabs.html", takes_context=True)
+def chair_tabs(context, workshop):
+    """The one tab bar of a workshop's chair pages (``workshops.navigation.CHAIR_TABS``)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return {
+        "workshop": workshop,
+        "tabs": navigation.chair_tabs(workshop, match.view_name if match else None),
+    }
