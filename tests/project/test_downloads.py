@@ -25,8 +25,10 @@ from tests.pdfs import make_pdf
 from ..workshops.test_person_photo import _png
 
 # A view builds a file response when its code calls one of these.
+# A view that builds its file itself, or through the submissions export (which builds it with
+# file_response); the bulk actions' export is checked by the bulk-action tests.
 FILE_RESPONSE = re.compile(
-    r"\b(?:FileResponse|StreamingHttpResponse|file_response)\(|content_type\s*="
+    r"\b(?:FileResponse|StreamingHttpResponse|file_response|export_response)\(|content_type\s*="
 )
 # Django's admin is for site administrators only (is_staff, checked by the admin itself); its
 # history views only mention ``content_type`` (the ContentType model).

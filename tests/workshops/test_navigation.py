@@ -79,13 +79,15 @@ def test_every_chair_tab_is_a_page_that_exists():
     ("url_name", "current"),
     [
         ("workshops:manage", [("page", "Overview")]),
-        ("workshops:edit", [("page", "Call")]),
+        # The call's own section nav marks its section too.
+        ("workshops:edit", [("page", "Call"), ("page", "Call text and basics")]),
         ("submissions:manage_list", [("page", "Submissions")]),
         ("reviews:manage", [("page", "Reviews")]),
         ("reviews:decisions", [("page", "Decisions"), ("page", "Decisions")]),
         ("reviews:templates", [("true", "Decisions"), ("page", "Letter templates")]),
         ("reviews:conflicts", [("true", "Committee"), ("page", "Conflicts")]),
-        ("reviews:outbox", [("page", "Outbox")]),
+        ("reviews:outbox", [("true", "Mail"), ("page", "Outbox")]),
+        ("messaging:compose", [("page", "Mail"), ("page", "Mail to groups")]),
         ("autoassign:index", [("page", "Assignment")]),
     ],
 )
