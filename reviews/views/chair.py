@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.forms import modelformset_factory
+from django.forms import BaseModelFormSet, modelformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from mail.models import EmailState, OutgoingEmail
 from mail.services import resend
 from submissions.enums import SubmissionState
 from workshops.enums import MemberRole
+from workshops.formsets import CheckedManagementFormMixin
 from workshops.models import Membership, ReviewCriterion
 
 from ..enums import BidPreference, DecisionOutcome, outcomes_for
@@ -123,11 +124,26 @@ def settings_view(request, slug):
     return render(request, "reviews/manage/settings.html", {"workshop": workshop, "form": form})
 
 
+MAX_CRITERIA = 50
+
+
+class CriteriaFormSet(CheckedManagementFormMixin, BaseModelFormSet):
+    pass
+
+
 @login_required
 def criteria(request, slug):
     workshop = managed_workshop_or_404(request, slug)
     locked = criteria_locked(workshop)
-    FormSet = modelformset_factory(ReviewCriterion, form=CriterionForm, extra=1, can_delete=True)
+    FormSet = modelformset_factory(
+        ReviewCriterion,
+        form=CriterionForm,
+        formset=CriteriaFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=MAX_CRITERIA,
+        absolute_max=MAX_CRITERIA,  # a larger posted TOTAL_FORMS is a form error
+    )
     queryset = ReviewCriterion.objects.filter(workshop=workshop)
     if request.method == "POST":
         if locked:
