@@ -199,6 +199,31 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+# A broker that is down must not hold a web request for long: connect within a second or two
+# and retry a publish once (``config.dispatch`` logs and swallows what still fails after the
+# COMMIT; the sweeps of the mail and reviews apps queue the work again).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.5)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+
+
+def broker_transport_options(url: str) -> dict:
+    """Transport options bounding a publish to a broker that does not answer: kombu retries a
+    connection until ``broker_connection_timeout`` by default (per publish attempt), and the
+    Redis transport has no connect timeout of its own (an unreachable host would hang)."""
+    options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+    if url.startswith(("redis://", "rediss://")):
+        # socket_timeout stays above kombu's 1 s BRPOP wait, which the worker's reads rely on.
+        options |= {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT, "socket_timeout": 2}
+    return options
+
+
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

@@ -287,10 +287,14 @@ def remove_conflict(*, submission, user, by) -> int:
 
 def queue_detection(workshop_id: int) -> None:
     """Run the automatic detection of ``workshop_id`` (the Celery task) once the current
-    transaction commits. The task is idempotent, so queueing it twice costs only time."""
+    transaction commits. The task is idempotent, so queueing it twice costs only time. A broker
+    that is down is logged, not raised: what triggered the detection is saved, and the next
+    trigger (or the chair's "Detect conflicts now" on the conflicts page) runs it."""
+    from config.dispatch import publish_on_commit
+
     from ..tasks import detect_conflicts as task
 
-    transaction.on_commit(lambda: task.delay(workshop_id))
+    publish_on_commit(task, workshop_id)
 
 
 def active_conflict_pairs(workshop) -> set[tuple[int, int]]:

@@ -74,6 +74,8 @@ def release_decisions(*, workshop, by) -> DecisionRelease | None:
 
     The workshop moves to "notified" only when no paper in review is left without a released
     decision; otherwise the undecided papers keep their reviewing and discussion."""
+    from config.dispatch import publish_on_commit
+
     from ..tasks import send_decision_notifications
 
     if not review_settings(workshop).flags.can_release:
@@ -100,7 +102,9 @@ def release_decisions(*, workshop, by) -> DecisionRelease | None:
             settings.phase = Phase.NOTIFIED
             settings.save(update_fields=["phase", "updated_at"])
         forget_settings(workshop)
-        transaction.on_commit(lambda: send_decision_notifications.delay(release.pk))
+        # Once committed the release stands: if the broker is down the publish is only logged,
+        # and ``renotify_pending_releases`` (beat) queues the notification later.
+        publish_on_commit(send_decision_notifications, release.pk)
     return release
 
 

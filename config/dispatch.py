@@ -1,0 +1,77 @@
+"""Handing a Celery task to the broker once the current transaction commits, without ever
+turning work that is already saved into an error page.
+
+When the broker is unreachable the publish fails *after* the COMMIT: the paper, the release or
+the invitation is saved, and what the task would have done is picked up later by the sweep that
+owns it (``mail.requeue_stuck`` for queued e-mails, ``reviews.renotify_pending_releases`` for
+decision releases...). So a failed publish is logged as a warning and swallowed instead of
+propagating into the response. The publish itself is bounded (see ``PUBLISH_RETRY_POLICY``):
+a request does not hang for the ~20 s kombu's defaults can wait on a dead broker.
+
+This module imports nothing of the project's apps, so any app may use it without an import
+cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# One retry, 0.2 s apart: a broker that blinks is retried, a broker that is down costs a
+# request well under a second (with the connection timeout of the settings).
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+
+def _connection_errors() -> tuple[type[BaseException], ...]:
+    """What a publish raises when the broker cannot be reached, for every transport used here
+    (kombu wraps most of them as ``OperationalError``; redis-py and amqp have their own)."""
+    from kombu.exceptions import KombuError
+
+    errors: list[type[BaseException]] = [KombuError, OSError, socket.timeout, TimeoutError]
+    try:
+        from redis import exceptions as redis_errors
+
+        errors += [redis_errors.ConnectionError, redis_errors.TimeoutError]
+    except ImportError:  # pragma: no cover - the redis transport is not installed
+        pass
+    try:
+        from amqp import exceptions as amqp_errors
+
+        errors += [amqp_errors.ConnectionError]
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+def publish(task, *args, **kwargs) -> bool:
+    """Send ``task`` to the broker now; returns whether it was handed over.
+
+    A broker connection error is logged (one line, no traceback) and returns False; anything
+    else (a programming error) propagates. An eager task (tests, ``CELERY_TASK_ALWAYS_EAGER``)
+    talks to no broker: it runs inline and whatever it raises propagates as it is.
+    """
+    if task.app.conf.task_always_eager:
+        task.apply_async(args=args, kwargs=kwargs)
+        return True
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry_policy=PUBLISH_RETRY_POLICY)
+    except _connection_errors() as exc:
+        logger.warning(
+            "Broker unreachable: task %s%r not queued (a sweep will pick the work up): %s: %s",
+            task.name,
+            args,
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    return True
+
+
+def publish_on_commit(task, *args, **kwargs) -> None:
+    """Queue ``task(*args, **kwargs)`` once the current transaction commits (at once outside
+    one). A broker that is down is logged, never raised: the caller's work is committed."""
+    transaction.on_commit(lambda: publish(task, *args, **kwargs))
