@@ -47,12 +47,16 @@ def _connection_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def publish(task, *args, **kwargs) -> bool:
+def publish(task, *args, inline_if_down: bool = False, **kwargs) -> bool:
     """Send ``task`` to the broker now; returns whether it was handed over.
 
     A broker connection error is logged (one line, no traceback) and returns False; anything
     else (a programming error) propagates. An eager task (tests, ``CELERY_TASK_ALWAYS_EAGER``)
     talks to no broker: it runs inline and whatever it raises propagates as it is.
+
+    ``inline_if_down`` runs the task in this process when the broker cannot take it, for work
+    that no sweep resumes and that must not wait (it should be short); its failure is logged,
+    never raised.
     """
     if task.app.conf.task_always_eager:
         task.apply_async(args=args, kwargs=kwargs)
@@ -61,17 +65,25 @@ def publish(task, *args, **kwargs) -> bool:
         task.apply_async(args=args, kwargs=kwargs, retry_policy=PUBLISH_RETRY_POLICY)
     except _connection_errors() as exc:
         logger.warning(
-            "Broker unreachable: task %s%r not queued (a sweep will pick the work up): %s: %s",
+            "Broker unreachable: task %s%r %s: %s: %s",
             task.name,
             args,
+            "run in the web process instead"
+            if inline_if_down
+            else "not queued (a sweep will pick the work up)",
             type(exc).__name__,
             exc,
         )
+        if inline_if_down:
+            try:
+                task.apply(args=args, kwargs=kwargs, throw=True)
+            except Exception:
+                logger.exception("Task %s%r failed when run in the web process", task.name, args)
         return False
     return True
 
 
-def publish_on_commit(task, *args, **kwargs) -> None:
+def publish_on_commit(task, *args, inline_if_down: bool = False, **kwargs) -> None:
     """Queue ``task(*args, **kwargs)`` once the current transaction commits (at once outside
     one). A broker that is down is logged, never raised: the caller's work is committed."""
-    transaction.on_commit(lambda: publish(task, *args, **kwargs))
+    transaction.on_commit(lambda: publish(task, *args, inline_if_down=inline_if_down, **kwargs))

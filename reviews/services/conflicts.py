@@ -287,14 +287,15 @@ def remove_conflict(*, submission, user, by) -> int:
 
 def queue_detection(workshop_id: int) -> None:
     """Run the automatic detection of ``workshop_id`` (the Celery task) once the current
-    transaction commits. The task is idempotent, so queueing it twice costs only time. A broker
-    that is down is logged, not raised: what triggered the detection is saved, and the next
-    trigger (or the chair's "Detect conflicts now" on the conflicts page) runs it."""
+    transaction commits. The task is idempotent, so queueing it twice costs only time. When the
+    broker is down the detection runs in this process instead (no sweep would run it, and a
+    paper must not be assigned to a conflicted reviewer meanwhile); it is never raised: what
+    triggered the detection is committed."""
     from config.dispatch import publish_on_commit
 
     from ..tasks import detect_conflicts as task
 
-    publish_on_commit(task, workshop_id)
+    publish_on_commit(task, workshop_id, inline_if_down=True)
 
 
 def active_conflict_pairs(workshop) -> set[tuple[int, int]]:

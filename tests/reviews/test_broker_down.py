@@ -50,3 +50,14 @@ def test_decisions_released_while_the_broker_is_down_stand_and_are_sent_later(
     release.refresh_from_db()
     assert release.notified_at is not None
     assert len(mail.outbox) == 3
+
+
+def test_conflicts_are_detected_even_while_the_broker_is_down(dead_broker, scenario, caplog):
+    from reviews.enums import ConflictSource
+    from tests.reviews.test_conflicts import sources
+
+    scenario.unassigned.affiliation = "Anon Institute of Secrets"  # the paper's authors'
+    scenario.unassigned.save()  # commits; detection cannot be queued, so it runs here
+
+    assert sources(scenario.paper, scenario.unassigned) == {ConflictSource.AUTO_AFFILIATION}
+    assert "run in the web process instead" in caplog.text
