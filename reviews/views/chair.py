@@ -66,7 +66,7 @@ from ..services.decisions import (
 )
 from ..services.reminders import remind_late_reviewers
 from ..services.reviewing import criteria_locked
-from .common import managed_workshop_or_404, paper_or_404
+from .common import managed_workshop_or_404, paper_or_404, posted_id
 
 
 @login_required
@@ -183,9 +183,9 @@ def conflicts(request, slug):
             return redirect("reviews:conflicts", slug=slug)
         if action == "remove":
             paper = get_object_or_404(
-                papers_for_manager(request.user, workshop), pk=request.POST.get("submission")
+                papers_for_manager(request.user, workshop), pk=posted_id(request, "submission")
             )
-            user = get_object_or_404(User, pk=request.POST.get("user"))
+            user = get_object_or_404(User, pk=posted_id(request, "user"))
             remove_conflict(submission=paper, user=user, by=request.user)
             messages.success(request, f"Conflict of {user} with paper #{paper.number} removed.")
             return redirect("reviews:conflicts", slug=slug)
@@ -273,13 +273,13 @@ def manage_paper(request, slug, number):
                 messages.success(request, f"{reviewer} assigned to paper #{number}.")
             elif action == "unassign":
                 assignment = get_object_or_404(
-                    Assignment, pk=request.POST.get("assignment"), submission=submission
+                    Assignment, pk=posted_id(request, "assignment"), submission=submission
                 )
                 unassign(assignment, by=request.user)
                 messages.success(request, f"{assignment.reviewer} unassigned.")
             elif action == "due":
                 assignment = get_object_or_404(
-                    Assignment, pk=request.POST.get("assignment"), submission=submission
+                    Assignment, pk=posted_id(request, "assignment"), submission=submission
                 )
                 form = DueForm(request.POST)
                 with timezone.override(workshop.tzinfo):
