@@ -5,8 +5,9 @@ When the broker is unreachable the publish fails *after* the COMMIT: the paper, 
 the invitation is saved, and what the task would have done is picked up later by the sweep that
 owns it (``mail.requeue_stuck`` for queued e-mails, ``reviews.renotify_pending_releases`` for
 decision releases...). So a failed publish is logged as a warning and swallowed instead of
-propagating into the response. The publish itself is bounded (see ``PUBLISH_RETRY_POLICY``):
-a request does not hang for the ~20 s kombu's defaults can wait on a dead broker.
+propagating into the response. The publish itself is bounded by the settings
+(``CELERY_TASK_PUBLISH_RETRY_POLICY``, ``CELERY_BROKER_TRANSPORT_OPTIONS``): a request does not
+hang for the many seconds kombu's defaults can wait on a dead broker.
 
 This module imports nothing of the project's apps, so any app may use it without an import
 cycle.
@@ -20,10 +21,6 @@ import socket
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
-
-# One retry, 0.2 s apart: a broker that blinks is retried, a broker that is down costs a
-# request well under a second (with the connection timeout of the settings).
-PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
 
 def _connection_errors() -> tuple[type[BaseException], ...]:
@@ -62,7 +59,8 @@ def publish(task, *args, inline_if_down: bool = False, **kwargs) -> bool:
         task.apply_async(args=args, kwargs=kwargs)
         return True
     try:
-        task.apply_async(args=args, kwargs=kwargs, retry_policy=PUBLISH_RETRY_POLICY)
+        # Bounded by CELERY_TASK_PUBLISH_RETRY_POLICY and the broker options of the settings.
+        task.apply_async(args=args, kwargs=kwargs)
     except _connection_errors() as exc:
         logger.warning(
             "Broker unreachable: task %s%r %s: %s: %s",
