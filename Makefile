@@ -12,29 +12,37 @@ SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install lint format worker clean
 
-$(VENV)/.installed: pyproject.toml
+# Running needs only the project's own dependencies; the test tools come with `make test`.
+$(VENV)/.installed-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-run
 	$(PIP) install --quiet -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
 
 # load_demo creates only what is missing: chairs' edits and changed passwords survive a rerun.
+# The banner is printed once the site answers, after the worker's and the server's start-up lines.
 run: export SITE_URL := $(SITE_URL)
-run: install
+run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo ""
-	@echo "  Workshop CFP is running at http://$(HOST):$(PORT)/"
-	@echo "  Demo logins (password demo-pass-2026 unless changed): admin@demo.test, chair@demo.test,"
-	@echo "  reviewer1@demo.test ... reviewer6@demo.test, author1@demo.test ... author8@demo.test"
-	@echo "  E-mail is written to var/outbox/. Stop with Ctrl-C."
-	@echo ""
-	@$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
+	@$(VENV)/bin/celery -A config --quiet worker --beat --loglevel=INFO --concurrency=2 \
 		--schedule=var/celerybeat-schedule & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'kill $$server $$worker 2>/dev/null; wait $$server $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m config.wait_until_up http://$(HOST):$(PORT)/ 120 || echo "  The server did not answer within 120 s."; \
+	echo ""; \
+	echo "  Workshop CFP is running at http://$(HOST):$(PORT)/"; \
+	echo "  Demo logins (password demo-pass-2026 unless changed): admin@demo.test, chair@demo.test,"; \
+	echo "  reviewer1@demo.test ... reviewer6@demo.test, author1@demo.test ... author8@demo.test"; \
+	echo "  E-mail is written to var/outbox/. Stop with Ctrl-C."; \
+	echo ""; \
+	wait $$server
 
 test: install
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)

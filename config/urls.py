@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
     path("submissions/", include("submissions.urls")),
+    path("review/<slug:slug>/manage/messages/", include("messaging.urls")),
     path("review/", include("reviews.auto_assign_urls")),
     path("review/", include("reviews.urls")),
     path("", include("workshops.urls")),

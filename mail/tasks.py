@@ -2,22 +2,17 @@ from celery import shared_task
 
 from . import services
 
-MAX_RETRIES = 5
 
-
-@shared_task(name="mail.send_email", bind=True, max_retries=MAX_RETRIES)
-def send_email(self, email_id: int) -> None:
-    """Deliver one outbox row; transient failures retry with backoff (1, 2, 4, 8, 16 min)."""
-    try:
-        services.deliver(email_id)
-    except services.TRANSIENT_ERRORS as exc:
-        if self.request.retries >= MAX_RETRIES:
-            services.mark_failed(email_id, f"gave up after {MAX_RETRIES} retries: {exc}")
-            return
-        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+@shared_task(name="mail.send_email")
+def send_email(email_id: int) -> str | None:
+    """Deliver one outbox row. The row itself records retries and their backoff, so this task
+    never waits in a worker (no countdown, nothing a killed worker could hold back): a row that
+    needs another attempt is handed over again by ``requeue_stuck``."""
+    email = services.deliver(email_id)
+    return email.state if email is not None else None
 
 
 @shared_task(name="mail.requeue_stuck")
 def requeue_stuck() -> int:
-    """Periodic safety net for rows whose delivery task never ran."""
+    """Beat, every ``MAIL_SWEEP_SECONDS``: hand over rows whose delivery is due again."""
     return services.requeue_stuck()

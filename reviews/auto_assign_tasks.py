@@ -20,7 +20,7 @@ def send_assignment_emails(run_id: int) -> int:
 
     Idempotent: only rows still queued are handed over, and delivery itself skips sent rows.
     """
-    from mail.tasks import send_email
+    from mail.dispatch import publish
 
     from .models import AssignmentRun
     from .services.auto_assign import email_ids_of_run
@@ -31,6 +31,6 @@ def send_assignment_emails(run_id: int) -> int:
     count = 0
     for ids in email_ids_of_run(run):
         for email_id in ids:
-            send_email.delay(email_id)
+            publish("mail.send_email", email_id)
         count += len(ids)
     return count

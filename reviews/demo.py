@@ -14,6 +14,7 @@ and reviews. Nothing is e-mailed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import statistics
 
 from django.utils import timezone
@@ -56,26 +57,74 @@ EXPERTISE = (
     "against adversarial examples, data poisoning in federated learning, and the evaluation of "
     "privacy attacks on trained models."
 )
-REVIEW_TEXTS = [
-    (
-        "The paper proposes a simple defense and evaluates it on three benchmarks.",
-        "Clear writing; the threat model is stated precisely; code is promised.",
-        "The evaluation omits adaptive attacks; the baselines are somewhat dated.",
-        "Please add an adaptive attack and discuss the computational overhead.",
-    ),
-    (
-        "An empirical study of failure modes with a useful taxonomy.",
-        "Broad experiments and an honest discussion of limitations.",
-        "The novelty over prior surveys is limited.",
-        "A table comparing with the closest related work would help readers.",
-    ),
-    (
-        "A new attack with strong results against deployed systems.",
-        "Convincing experiments; responsible disclosure is discussed.",
-        "Some proofs in the appendix are sketchy.",
-        "Tighten the proof of Lemma 2 and clarify the assumptions.",
-    ),
-]
+# Texts by the review's verdict, so that what a review says agrees with its scores.
+REVIEW_TEXTS = {
+    "positive": [
+        (
+            "Clear writing and a precisely stated threat model; the code is promised.",
+            "The evaluation would be stronger with one adaptive attack.",
+            "A solid workshop paper. Please discuss the computational overhead in the final "
+            "version.",
+        ),
+        (
+            "Convincing experiments on realistic settings and an honest limitations section.",
+            "A few details of the experimental setup are only in the appendix.",
+            "I enjoyed reading this. Moving the setup details into the main text would help.",
+        ),
+    ],
+    "mixed": [
+        (
+            "A relevant question and a reasonable experimental design.",
+            "The baselines are somewhat dated and the gains are within the reported variance.",
+            "Please add confidence intervals and compare with the two most recent baselines.",
+        ),
+        (
+            "Broad experiments and a useful taxonomy of failure cases.",
+            "The novelty over prior surveys is limited.",
+            "A table comparing with the closest related work would help readers judge the "
+            "contribution.",
+        ),
+    ],
+    "negative": [
+        (
+            "The topic fits the workshop well.",
+            "The central claim is not supported: the evaluation omits adaptive attacks and the "
+            "proofs in the appendix are incomplete.",
+            "I encourage the authors to tighten the proof of the main lemma and to evaluate "
+            "against an adaptive adversary before resubmitting.",
+        ),
+        (
+            "The problem is important and the writing is mostly clear.",
+            "The method is very close to existing work, and the experiments use a single "
+            "small data set.",
+            "Please position the method against prior work and add at least one larger benchmark.",
+        ),
+    ],
+}
+# Recommendations cycle over the whole scale (1 = strong reject ... 6 = strong accept).
+RECOMMENDATION_CYCLE = [5, 4, 2, 6, 3, 4, 1, 5]
+
+
+def _tone(recommendation: int) -> str:
+    if recommendation >= 5:
+        return "positive"
+    return "mixed" if recommendation >= 3 else "negative"
+
+
+def _score(recommendation: int, levels: int, jitter: int) -> int:
+    """A criterion score on a 1..levels scale in line with the recommendation (1..6)."""
+    value = round(1 + (recommendation - 1) * (levels - 1) / 5) + jitter
+    return min(max(value, 1), levels)
+
+
+def _summary(paper) -> str:
+    """A reviewer's summary of this paper, from the paper's own abstract."""
+    sentences = re.split(r"(?<=[.!?])\s+", (paper.abstract or "").strip())
+    first = sentences[0] if sentences and sentences[0] else ""
+    first = re.sub(r"^(In this (paper|work), )?[Ww]e\b", "The authors", first)
+    if not first:
+        return f"The paper “{paper.title}” addresses a topic of the workshop."
+    return f"{first} The paper is titled “{paper.title}”."
 
 
 def _is_past(workshop: Workshop, now) -> bool:
@@ -302,13 +351,15 @@ def _invitations_and_outbox(workshop, reviewers, chair, now) -> None:
 def _review(assignment, criteria, *, seed: int, submitted: bool, now) -> bool:
     if Review.objects.filter(assignment=assignment).exists():
         return False
-    summary, strengths, weaknesses, comments = REVIEW_TEXTS[seed % len(REVIEW_TEXTS)]
+    recommendation = RECOMMENDATION_CYCLE[seed % len(RECOMMENDATION_CYCLE)]
+    texts = REVIEW_TEXTS[_tone(recommendation)]
+    strengths, weaknesses, comments = texts[seed % len(texts)]
     review = Review.objects.create(
         assignment=assignment,
         state=ReviewState.SUBMITTED if submitted else ReviewState.DRAFT,
-        recommendation=2 + seed % 5,
+        recommendation=recommendation,
         confidence=2 + seed % 4,
-        summary=summary,
+        summary=_summary(assignment.submission),
         strengths=strengths,
         weaknesses=weaknesses if submitted else "",
         comments=comments if submitted else "",
@@ -317,7 +368,11 @@ def _review(assignment, criteria, *, seed: int, submitted: bool, now) -> bool:
     )
     ReviewScore.objects.bulk_create(
         [
-            ReviewScore(review=review, criterion=c, value=1 + (seed + j) % len(c.scale))
+            ReviewScore(
+                review=review,
+                criterion=c,
+                value=_score(recommendation, len(c.scale), (seed + j) % 3 - 1),
+            )
             for j, c in enumerate(criteria)
             if submitted or j == 0
         ]

@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from accounts.models import User
+from workshops.markdown import render_markdown
 from workshops.models import ReviewCriterion, Topic
 
-from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, BidPreference, outcomes_for
+from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, outcomes_for
 from .models import DecisionTemplate, ReviewerProfile, ReviewSettings
 from .services.reviewing import TEXT_FIELDS, ReviewInput
 from .services.templating import PLACEHOLDERS, validate_template
@@ -18,7 +20,8 @@ class InviteForm(forms.Form):
     people = forms.CharField(
         label="Reviewers to invite",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text='One per line: "Ada Lovelace <ada@example.org>" or just the address.',
+        # Help texts are HTML (templates print them as is): the example address is escaped.
+        help_text=escape('One per line: "Ada Lovelace <ada@example.org>" or just the address.'),
     )
 
 
@@ -44,8 +47,7 @@ class ReviewerProfileForm(forms.ModelForm):
         return data
 
 
-class BidForm(forms.Form):
-    preference = forms.ChoiceField(choices=BidPreference.choices, widget=forms.RadioSelect)
+MARKDOWN_HELP = "Markdown works: **bold**, *italic*, lists, `code` and links; no images or HTML."
 
 
 class ReviewForm(forms.Form):
@@ -81,6 +83,9 @@ class ReviewForm(forms.Form):
                 initial[f"score_{score.criterion_id}"] = score.value
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        for name in TEXT_FIELDS:
+            field = self.fields[name]
+            field.help_text = " ".join(filter(None, [field.help_text, MARKDOWN_HELP]))
         self.criteria = list(criteria)
         self.fields["recommendation"].choices = level_choices(RECOMMENDATION_SCALE)
         self.fields["confidence"].choices = level_choices(CONFIDENCE_SCALE)
@@ -95,6 +100,14 @@ class ReviewForm(forms.Form):
             )
         # Scores first, in the criteria's order.
         self.fields = {**score_fields, **self.fields}
+
+    def preview(self) -> list[tuple[str, str]]:
+        """The filled-in texts as they will be shown: (label, sanitized HTML) pairs."""
+        return [
+            (self.fields[name].label or name.capitalize(), render_markdown(text))
+            for name in TEXT_FIELDS
+            if (text := self.cleaned_data.get(name))
+        ]
 
     def review_input(self) -> ReviewInput:
         data = self.cleaned_data
@@ -214,7 +227,19 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, workshop, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes_for(workshop)]
+        # Nothing is preselected: a chair picks the outcome on purpose.
+        self.fields["outcome"].choices = [("", "— choose an outcome —")] + [
+            (o.value, o.label) for o in outcomes_for(workshop)
+        ]
+
+
+class DecisionCorrectionForm(DecisionForm):
+    """Change a released decision; the authors get a follow-up letter."""
+
+    confirm = forms.BooleanField(
+        label="Send the authors a follow-up letter with the corrected decision",
+        error_messages={"required": "Tick the box to confirm the follow-up letter."},
+    )
 
 
 class DecisionTemplateForm(forms.ModelForm):
@@ -243,3 +268,17 @@ class CommentForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(max_length=500, required=False, label="Reason (for the chairs)")
+
+
+class AddChairForm(forms.Form):
+    email = forms.EmailField(
+        label="Add a co-chair",
+        help_text="The e-mail address of their account on this site.",
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("reviewer", "Reviewer"), ("chair", "Chair"), ("both", "Chair and reviewer")],
+    )

@@ -1,6 +1,9 @@
 """Periodic work of the review process, merged into Celery beat by config/celery.py."""
 
+from datetime import timedelta
+
 from celery.schedules import crontab
+from django.conf import settings
 
 BEAT_SCHEDULE = {
     "reviews.send_review_reminders": {
@@ -9,8 +12,10 @@ BEAT_SCHEDULE = {
     },
     "reviews.renotify_pending_releases": {
         "task": "reviews.renotify_pending_releases",
-        # Releases whose notification task was lost (broker down) or gave up, every 10 min.
-        "schedule": crontab(minute="*/10"),
+        # Releases whose notification task was lost (broker down, worker killed) or gave up:
+        # as often as the outbox sweep, so a lost release resumes within about 2 minutes.
+        "schedule": timedelta(seconds=settings.MAIL_SWEEP_SECONDS),
+        "options": {"expires": settings.MAIL_SWEEP_SECONDS},
     },
     "reviews.advance_phases": {
         "task": "reviews.advance_phases",

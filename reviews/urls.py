@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import author, chair, committee, reviewer
+from .views import author, chair, committee, decisions, members, reviewer
 
 app_name = "reviews"
 urlpatterns = [
@@ -36,6 +36,22 @@ urlpatterns = [
         committee.invitation_resend,
         name="invitation_resend",
     ),
+    path(
+        "<slug:slug>/manage/committee/<int:pk>/allow-author/",
+        committee.invitation_allow_author,
+        name="invitation_allow_author",
+    ),
+    path(
+        "<slug:slug>/manage/committee/member/<int:user_id>/remove/",
+        members.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "<slug:slug>/manage/committee/member/<int:user_id>/role/",
+        members.member_role,
+        name="member_role",
+    ),
+    path("<slug:slug>/manage/committee/chairs/add/", members.chair_add, name="chair_add"),
     path("<slug:slug>/manage/criteria/", chair.criteria, name="criteria"),
     path("<slug:slug>/manage/conflicts/", chair.conflicts, name="conflicts"),
     path("<slug:slug>/manage/paper/<int:number>/", chair.manage_paper, name="manage_paper"),
@@ -44,7 +60,17 @@ urlpatterns = [
         chair.manage_reviewer,
         name="manage_reviewer",
     ),
-    path("<slug:slug>/manage/decisions/", chair.decisions, name="decisions"),
+    path("<slug:slug>/manage/decisions/", decisions.decisions, name="decisions"),
+    path(
+        "<slug:slug>/manage/decisions/release/",
+        decisions.release_confirm,
+        name="release_confirm",
+    ),
+    path(
+        "<slug:slug>/manage/decisions/<int:number>/stage/",
+        decisions.decision_stage,
+        name="decision_stage",
+    ),
     path("<slug:slug>/manage/templates/", chair.templates, name="templates"),
     path("<slug:slug>/manage/outbox/", chair.outbox, name="outbox"),
     path("<slug:slug>/manage/outbox/<int:pk>/resend/", chair.outbox_resend, name="outbox_resend"),

@@ -246,7 +246,7 @@ class BaseAuthorFormSet(CheckedManagementFormMixin, forms.BaseFormSet):
         super().add_fields(form, index)
         if "ORDER" in form.fields:
             form.fields["ORDER"].label = "Position"
-            form.fields["ORDER"].widget.attrs.update({"min": 1, "style": "max-width:5rem"})
+            form.fields["ORDER"].widget.attrs.update({"min": 1, "class": "order"})
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Remove"
 

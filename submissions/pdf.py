@@ -165,18 +165,68 @@ def _first_pages_text(reader: PdfReader, pages: int = IDENTITY_PAGES) -> str:
     return "\n".join(texts)
 
 
+# What a file is, by its first bytes: its name and the browser's content type are claims.
+EXTENSIONS = {"pdf": ".pdf", "zip": ".zip"}
+TYPE_NAMES = {"pdf": "a PDF file", "zip": "a zip archive"}
+
+
+def sniff(head: bytes) -> str | None:
+    """``"zip"``, ``"pdf"`` or None, from the first bytes of a file. A zip archive starts with
+    ``PK\\x03\\x04`` (or is an empty archive); a PDF has ``%PDF-`` in its first kilobyte (readers
+    accept a few bytes before it) and does not start as a zip archive."""
+    if head.startswith(ZIP_MAGICS):
+        return "zip"
+    if PDF_MAGIC in head[:1024]:
+        return "pdf"
+    return None
+
+
+def _is_really(head: bytes) -> str:
+    kind = sniff(head)
+    return f": it is {TYPE_NAMES[kind]}" if kind and kind != "pdf" else ""
+
+
+def _refuse_wrong_extension(upload, kind: str, label: str) -> None:
+    """The file's name must end in the extension of what its content is: a zip archive named
+    ``.pdf`` would be offered to whoever downloads it as a PDF."""
+    name = safe_name(getattr(upload, "name", ""))
+    expected = EXTENSIONS[kind]
+    if not name.lower().endswith(expected):
+        raise ValidationError(
+            f"The {label} “{name}” is {TYPE_NAMES[kind]}, but its name does not end in "
+            f"{expected}. Please upload a file whose name matches its content (rename it to "
+            f"end in {expected} if it is the file you meant).",
+            code="wrong_extension",
+        )
+
+
+def _refuse_polyglot(upload, label: str) -> None:
+    """A PDF that is also a zip archive (an archive appended to a PDF opens as either)."""
+    upload.seek(0)
+    is_zip = zipfile.is_zipfile(upload)
+    upload.seek(0)
+    if is_zip:
+        raise ValidationError(
+            f"The {label} is a PDF with a zip archive attached to its end. Please export the "
+            "PDF again and upload the supplementary files as a separate zip archive.",
+            code="polyglot",
+        )
+
+
 def check_pdf(upload, *, max_mb: int, label: str = "PDF", read_text: bool = True) -> CheckedFile:
     """Check an uploaded PDF: size, really a PDF, not encrypted, not empty, not broken.
 
     Raises ``ValidationError`` with a message for the author.
     """
     size, sha, head = _digest(upload, max_mb * MB, label)
-    if PDF_MAGIC not in head:
+    if sniff(head) != "pdf":
         raise ValidationError(
-            f"The {label} is not a PDF file (whatever its name says). Please export it "
-            "as PDF and upload that file.",
+            f"The {label} is not a PDF file{_is_really(head)} (whatever its name says). "
+            "Please export it as PDF and upload that file.",
             code="not_pdf",
         )
+    _refuse_polyglot(upload, label)
+    _refuse_wrong_extension(upload, "pdf", label)
     reader = read_pdf(upload, label=label)
     checked = CheckedFile(
         upload=upload,
@@ -196,12 +246,13 @@ def check_supplement(upload, *, max_mb: int) -> CheckedFile:
     """Supplementary material: a PDF or a zip archive (never extracted on the server)."""
     label = "supplementary material"
     size, sha, head = _digest(upload, max_mb * MB, label)
-    if head.startswith(ZIP_MAGICS):
+    if sniff(head) == "zip":
         upload.seek(0)
         ok = zipfile.is_zipfile(upload)
         upload.seek(0)
         if not ok:
             raise ValidationError("The zip archive is damaged or incomplete.", code="broken_zip")
+        _refuse_wrong_extension(upload, "zip", label)
         return CheckedFile(
             upload=upload,
             kind="zip",
@@ -209,7 +260,7 @@ def check_supplement(upload, *, max_mb: int) -> CheckedFile:
             size=size,
             sha256=sha,
         )
-    if PDF_MAGIC in head:
+    if sniff(head) == "pdf":
         return check_pdf(upload, max_mb=max_mb, label=label, read_text=False)
     raise ValidationError(
         "Supplementary material must be a PDF or a zip archive.", code="bad_supplement"
@@ -320,6 +371,36 @@ PRIVATE_KEYS = (
 # file attachments, pop-ups, form widgets) can carry an author's name and is dropped.
 KEPT_ANNOTATIONS = {"/Link"}
 LINK_PRIVATE_KEYS = ("/T", "/Popup", "/RC", "/IRT", "/M", "/NM", "/Contents", "/CreationDate")
+# Active content, wherever it appears: additional actions (on opening or closing a page,
+# on mouse or focus events), JavaScript, action chains, forms and media. The catalog, where
+# document-level actions, JavaScript, attachments and forms live, is never copied at all.
+ACTIVE_KEYS = (
+    "/AA",
+    "/JS",
+    "/JavaScript",
+    "/OpenAction",
+    "/Next",
+    "/AcroForm",
+    "/XFA",
+    "/EmbeddedFiles",
+    "/RichMediaContent",
+)
+# The only actions a link keeps: go to a place in the paper, or open a web or mail address.
+SAFE_URI_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _safe_action(action) -> bool:
+    try:
+        action = action.get_object()
+        kind = action.get("/S")
+        if kind == "/GoTo":
+            return True
+        if kind == "/URI":
+            uri = str(action.get("/URI", "")).strip().lower()
+            return uri.startswith(SAFE_URI_SCHEMES)
+    except Exception:  # noqa: BLE001 — an unreadable action is dropped
+        logger.info("Unreadable link action", exc_info=True)
+    return False
 
 
 def _annotation_subtype(annotation) -> str:
@@ -355,10 +436,15 @@ def _scrub(obj, seen: set[tuple[int, int]]) -> None:
                     item[NameObject("/Annots")] = kept
                 else:
                     del item[NameObject("/Annots")]
+            for active in ACTIVE_KEYS:
+                if active in item:
+                    del item[NameObject(active)]
             if item.get("/Subtype") in KEPT_ANNOTATIONS and item.get("/Type", "/Annot") == "/Annot":
                 for private in LINK_PRIVATE_KEYS:
                     if private in item:
                         del item[NameObject(private)]
+                if "/A" in item and not _safe_action(item["/A"]):
+                    del item[NameObject("/A")]
             stack.extend(v for k, v in item.items() if k not in ("/Parent", "/P"))
         elif isinstance(item, ArrayObject):
             stack.extend(item)
@@ -368,11 +454,15 @@ def anonymize_pdf(data: bytes) -> bytes:
     """A copy of ``data`` that keeps the pages (text, images, links) and nothing else.
 
     A fresh document receives the pages one by one; the original's catalog (document XMP,
-    attachments, outlines, private /PieceInfo data, form fields, structure tree) and Info
-    dictionary are never copied. Before that, every object the pages reach (annotations,
-    form XObjects, images, fonts) loses its /Metadata, /PieceInfo and associated files, and
-    every annotation but links is dropped, with the author fields of links. Objects no page
-    refers to any more are not written.
+    attachments, outlines, private /PieceInfo data, form fields and XFA, document JavaScript
+    and /OpenAction, structure tree) and Info dictionary are never copied. Before that, every
+    object the pages reach (annotations, form XObjects, images, fonts) loses its /Metadata,
+    /PieceInfo, associated files and active content (:data:`ACTIVE_KEYS`: page and annotation
+    /AA, JavaScript, action chains), and every annotation but links is dropped, with the
+    author fields of links; a link keeps its action only if it goes to a place in the paper or
+    opens an http(s) or mailto address (no /Launch, /JavaScript, /GoToR, /SubmitForm...).
+    Objects no page refers to any more are not written. ``tests/submissions/test_hostile_pdf``
+    checks all this on a hostile PDF.
     """
     reader = PdfReader(io.BytesIO(data), strict=False)
     seen: set[tuple[int, int]] = set()
@@ -390,7 +480,7 @@ def anonymize_pdf(data: bytes) -> bytes:
 
 # Part of the cache's file names: raise it whenever :func:`anonymize_pdf` removes more, so no
 # copy made by an older, leakier version is ever served again.
-ANONYMIZER_VERSION = 2
+ANONYMIZER_VERSION = 3
 
 
 def anonymized_storage_name(submission_file) -> str:

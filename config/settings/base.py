@@ -20,6 +20,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-i
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The name e-mails sign with; Site(id=SITE_ID) takes it and SITE_URL's domain at every migrate.
+SITE_NAME = env.str("SITE_NAME", default="Workshop CFP")
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -42,10 +44,12 @@ INSTALLED_APPS = [
     "workshops",
     "submissions",
     "reviews",
+    "messaging",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,12 +126,22 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Failed sign-ins: 10 a minute per client; 5 in 5 minutes per client and account (the "key" is
+# both, see accounts.ratelimit), so a stranger cannot lock out an account's owner; and at most
+# 30 in 5 minutes per account from all clients together (a spread-out guessing campaign).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "30/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind N reverse proxies, the client's address is the N-th from the right of X-Forwarded-For
+# (for the rate limits); 0 reads REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
+# Account e-mails go through the outbox, with links on SITE_URL.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Workshop CFP")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -148,6 +162,28 @@ if env.str("ORCID_CLIENT_ID", default=""):
             }
         ],
     }
+
+# Content-Security-Policy (django-csp): the site's pages load scripts, styles, images and
+# forms from this origin only, with no inline script and no style attribute; nothing may
+# frame them. Django's admin and allauth's pages satisfy it too (docs/security.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: for the QR code of the authenticator set-up
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if "orcid" in SOCIALACCOUNT_PROVIDERS:
+    # "Sign in with ORCID" posts to this site, which redirects to ORCID: browsers apply
+    # form-action to that redirect.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"https://{SOCIALACCOUNT_PROVIDERS['orcid']['BASE_DOMAIN']}"
+    )
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -184,23 +220,18 @@ if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBa
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Workshop CFP <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every SMTP operation gives up after this long, so a hung relay cannot outlive a claim's lease.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Outbox delivery (docs/delivery.md): a claimed attempt owns its row for MAIL_LEASE_SECONDS; a
+# queued row whose task has not run after MAIL_REQUEUE_AFTER_SECONDS is published again by the
+# sweep, which beat runs every MAIL_SWEEP_SECONDS. A killed worker's letters go out within
+# lease + sweep period (about 90 s) of its death, or one sweep period after its restart.
+MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=60)
+MAIL_REQUEUE_AFTER_SECONDS = env.int("MAIL_REQUEUE_AFTER_SECONDS", default=60)
+MAIL_SWEEP_SECONDS = env.int("MAIL_SWEEP_SECONDS", default=30)
 
-# Celery. The embedded default broker is kombu's filesystem transport: no server to run.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "control", "processed"):
-        (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir / "queue"),
-        "data_folder_out": str(_queue_dir / "queue"),
-        "control_folder": str(_queue_dir / "control"),
-        "processed_folder": str(_queue_dir / "processed"),
-        "store_processed": False,
-    }
-    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 # A broker that is down must not hold a web request for long: connect within a second or two
-# and retry a publish once (``config.dispatch`` logs and swallows what still fails after the
+# and retry a publish once (the dispatch helpers log and swallow what still fails after the
 # COMMIT; the sweeps of the mail and reviews apps queue the work again).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.5)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -222,9 +253,36 @@ def broker_transport_options(url: str) -> dict:
     return options
 
 
-if not CELERY_BROKER_URL.startswith("filesystem://"):
+# Celery. The embedded default broker is kombu's filesystem transport: no server to run.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue_dir = VAR_DIR / "broker"
+    for _sub in ("queue", "control", "processed"):
+        (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir / "queue"),
+        "data_folder_out": str(_queue_dir / "queue"),
+        "control_folder": str(_queue_dir / "control"),
+        "processed_folder": str(_queue_dir / "processed"),
+        "store_processed": False,
+    }
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A task taken by a worker that dies unacknowledged goes back to the queue this long after
+    # it was taken (Redis has no connection-bound acknowledgement; Celery's default is 1 hour).
+    # Tasks are idempotent and the outbox is swept from the database anyway, so this only
+    # bounds how late other lost tasks run. It must stay longer than the longest task.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+        # Look for such tasks about every 30 s instead of every ~100 s.
+        "unacked_restore_throttle": 3,
+        **broker_transport_options(CELERY_BROKER_URL),
+    }
+else:
     CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# The queue tasks and beat publish to (a worker started with -Q consumes only the queues named).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -243,5 +301,9 @@ LOGGING = {
     "filters": {"client_errors": {"()": "config.logging.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own console handler would print each line a second time beside the root's.
+        "django": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

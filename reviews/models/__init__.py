@@ -2,8 +2,9 @@ from .assignments import Assignment
 from .bids import Bid
 from .committee import ReviewerInvitation, ReviewerProfile
 from .conflicts import Conflict
-from .decisions import Decision, DecisionRelease, DecisionTemplate
+from .decisions import Decision, DecisionCorrection, DecisionRelease, DecisionTemplate
 from .discussion import Comment
+from .members import CommitteeChange
 from .reviews import Review, ReviewScore
 from .settings import ReviewSettings
 
@@ -11,8 +12,10 @@ __all__ = [
     "Assignment",
     "Bid",
     "Comment",
+    "CommitteeChange",
     "Conflict",
     "Decision",
+    "DecisionCorrection",
     "DecisionRelease",
     "DecisionTemplate",
     "Review",

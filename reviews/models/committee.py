@@ -37,6 +37,27 @@ class ReviewerInvitation(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     times_sent = models.PositiveSmallIntegerField(default=0)
     last_sent_at = models.DateTimeField(null=True, blank=True)
+    # Accepted from an account none of whose verified addresses is ``email``: that account's
+    # address, shown to the chairs ("accepted by x instead of the invited y").
+    accepted_as = models.EmailField(blank=True)
+    # An author of a paper of the workshop who tried to accept, and was refused.
+    refused_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    refused_at = models.DateTimeField(null=True, blank=True)
+    # A chair allowed an author of the workshop to accept (the override, with who and when).
+    author_allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    author_allowed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["workshop", "-created_at", "pk"]

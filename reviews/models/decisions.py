@@ -88,3 +88,22 @@ class DecisionTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} template of {self.workshop}"
+
+
+class DecisionCorrection(models.Model):
+    """A released decision changed afterwards; its authors get one follow-up letter each."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="corrections")
+    from_outcome = models.CharField(max_length=24, choices=DecisionOutcome)
+    to_outcome = models.CharField(max_length=24, choices=DecisionOutcome)
+    comments_changed = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.decision}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -9,6 +10,7 @@ from email.utils import parseaddr
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +23,8 @@ from ..models import ReviewerInvitation, ReviewerProfile
 from . import ReviewFlowError
 from .conflicts import queue_detection
 from .emails import send, site_url
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -110,8 +114,80 @@ def send_invitation(invitation: ReviewerInvitation) -> None:
     )
 
 
-def accept_invitation(invitation: ReviewerInvitation, user) -> Membership:
-    """Link the invitation to ``user`` and make them a reviewer of the workshop."""
+class ConfirmationNeeded(ReviewFlowError):
+    """The signed-in account is not the invited address: accepting needs an explicit yes."""
+
+
+def verified_emails(user) -> set[str]:
+    """The lower-cased addresses ``user`` has verified (allauth's ``EmailAddress``)."""
+    from allauth.account.models import EmailAddress
+
+    return {
+        e.lower()
+        for e in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+
+
+def is_invited_address(invitation: ReviewerInvitation, user) -> bool:
+    return invitation.email.lower() in verified_emails(user)
+
+
+def is_workshop_author(workshop, user) -> bool:
+    """``user`` is an author of a paper of ``workshop`` (linked, or listed under one of their
+    verified addresses), whatever the paper's state."""
+    from submissions.models import Authorship
+
+    listed = Q(user=user)
+    emails = verified_emails(user)
+    if emails:
+        listed |= Q(email__in=emails)
+    return Authorship.objects.filter(listed, submission__workshop=workshop).exists()
+
+
+def accept_invitation(
+    invitation: ReviewerInvitation, user, *, confirm_other_account: bool = False
+) -> Membership:
+    """Make ``user`` a reviewer of the invitation's workshop.
+
+    The invitation is bound to its address: one of the user's verified addresses must be the
+    invited one. Another verified account may accept only with ``confirm_other_account``
+    (raises :class:`ConfirmationNeeded` without it), and its address is recorded for the
+    chairs. An author of a paper of the workshop is refused (and the refusal recorded for the
+    chairs) unless a chair allowed it (:func:`allow_author`).
+    """
+    invitation = ReviewerInvitation.objects.select_related("workshop").get(pk=invitation.pk)
+    workshop = invitation.workshop
+    if invitation.state == InvitationState.ACCEPTED:
+        if invitation.user_id != user.pk:
+            raise ReviewFlowError("This invitation was accepted from another account.")
+        return Membership.objects.get_or_create(
+            workshop=workshop, user=user, role=MemberRole.REVIEWER
+        )[0]
+    emails = verified_emails(user)
+    if not emails:
+        raise ReviewFlowError("Please verify your e-mail address before you accept.")
+    other_account = invitation.email.lower() not in emails
+    if other_account and not confirm_other_account:
+        raise ConfirmationNeeded(
+            f"This invitation was sent to {invitation.email}, not to an address of your account."
+        )
+    if invitation.author_allowed_at is None and is_workshop_author(workshop, user):
+        ReviewerInvitation.objects.filter(pk=invitation.pk).update(
+            refused_author=user, refused_at=timezone.now()
+        )
+        logger.warning(
+            "Invitation %s to %s: refused, %s is an author of a paper of the workshop",
+            invitation.pk,
+            workshop.slug,
+            user.email,
+        )
+        raise ReviewFlowError(
+            f"You are an author of a paper submitted to {workshop.short_name}, so you cannot "
+            "join its program committee unless the chairs allow it. They can see that you "
+            "tried; once they allow it, this link works."
+        )
     with transaction.atomic():
         invitation = ReviewerInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.state == InvitationState.ACCEPTED and invitation.user_id != user.pk:
@@ -124,11 +200,41 @@ def accept_invitation(invitation: ReviewerInvitation, user) -> Membership:
             invitation.state = InvitationState.ACCEPTED
             invitation.user = user
             invitation.responded_at = timezone.now()
-            invitation.save(update_fields=["state", "user", "responded_at"])
+            invitation.accepted_as = _account_address(user, emails) if other_account else ""
+            invitation.save(update_fields=["state", "user", "responded_at", "accepted_as"])
+            if other_account:
+                logger.warning(
+                    "Invitation %s to %s for %s accepted by another account, %s",
+                    invitation.pk,
+                    workshop.slug,
+                    invitation.email,
+                    invitation.accepted_as,
+                )
         # The new member's conflicts are found before they can bid or be assigned.
         queue_detection(invitation.workshop_id)
     forget_roles(user)
     return membership
+
+
+def _account_address(user, emails: set[str]) -> str:
+    return user.email if user.email and user.email.lower() in emails else sorted(emails)[0]
+
+
+def allow_author(invitation: ReviewerInvitation, *, by) -> None:
+    """A chair's override: an author of a paper of the workshop may accept this invitation.
+    Recorded on the invitation (who, when), shown on the committee page, and logged."""
+    if invitation.state == InvitationState.ACCEPTED:
+        raise ReviewFlowError("This invitation was already accepted.")
+    invitation.author_allowed_by = by
+    invitation.author_allowed_at = timezone.now()
+    invitation.save(update_fields=["author_allowed_by", "author_allowed_at"])
+    logger.warning(
+        "Invitation %s to %s for %s: %s allowed an author of the workshop to accept",
+        invitation.pk,
+        invitation.workshop.slug,
+        invitation.email,
+        by.email,
+    )
 
 
 def decline_invitation(invitation: ReviewerInvitation, user=None) -> None:

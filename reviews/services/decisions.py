@@ -3,34 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from mail.dispatch import publish, publish_after_commit
 from mail.models import EmailState, OutgoingEmail
 from mail.services import queue_email
-from mail.tasks import send_email
 from submissions.enums import SubmissionState
 from submissions.services import set_state
 from workshops.enums import DateKind
 
 from ..enums import DecisionOutcome, Phase, ReviewState, is_accept, outcomes_for
-from ..models import Decision, DecisionRelease, DecisionTemplate, Review
+from ..models import (
+    Assignment,
+    Decision,
+    DecisionCorrection,
+    DecisionRelease,
+    DecisionTemplate,
+    Review,
+)
 from ..permissions import (
     REVIEWABLE_STATES,
     excluded_submission_ids,
     forget_settings,
     paper_rights,
     review_settings,
+    reviews_due,
 )
 from . import ReviewFlowError
-from .emails import one_line
+from .emails import one_line, site_url
 from .templating import default_template, render_template
 
 
 class DecisionError(ReviewFlowError):
     pass
+
+
+class StaleConfirmation(DecisionError):
+    """A release confirmed against a staged set that has changed since."""
 
 
 def stage_decision(*, submission, outcome: str, comments: str = "", by) -> Decision:
@@ -68,14 +84,14 @@ def staged_decisions(workshop, by):
     )
 
 
-def release_decisions(*, workshop, by) -> DecisionRelease | None:
+def release_decisions(*, workshop, by, fingerprint: str) -> DecisionRelease | None:
     """Release every staged decision ``by`` may see: set the papers' states through the
     submissions service and queue the notification task.
 
+    ``fingerprint`` is the one the confirmation page showed (``plan_release``): when the staged
+    decisions, their reviews or the letters' templates changed since, nothing is released.
     The workshop moves to "notified" only when no paper in review is left without a released
     decision; otherwise the undecided papers keep their reviewing and discussion."""
-    from config.dispatch import publish_on_commit
-
     from ..tasks import send_decision_notifications
 
     if not review_settings(workshop).flags.can_release:
@@ -85,6 +101,11 @@ def release_decisions(*, workshop, by) -> DecisionRelease | None:
         decisions = list(staged_decisions(workshop, by).select_for_update(of=("self",)))
         if not decisions:
             return None
+        if fingerprint != staged_fingerprint(workshop, decisions):
+            raise StaleConfirmation(
+                "The staged decisions, their reviews or the letters changed since you opened "
+                "the confirmation page. Nothing was sent; check them again below."
+            )
         release = DecisionRelease.objects.create(workshop=workshop, created_by=by)
         for decision in decisions:
             state = (
@@ -102,9 +123,9 @@ def release_decisions(*, workshop, by) -> DecisionRelease | None:
             settings.phase = Phase.NOTIFIED
             settings.save(update_fields=["phase", "updated_at"])
         forget_settings(workshop)
-        # Once committed the release stands: if the broker is down the publish is only logged,
-        # and ``renotify_pending_releases`` (beat) queues the notification later.
-        publish_on_commit(send_decision_notifications, release.pk)
+        # A broker outage must not turn the saved release into an error page: the beat task
+        # renotify_pending_releases starts the notification once the broker is back.
+        publish_after_commit(send_decision_notifications, release.pk)
     return release
 
 
@@ -117,25 +138,33 @@ def undecided_papers(workshop):
     )
 
 
-# How long a release may stay un-notified before the beat task queues its notification again.
-NOTIFY_RETRY_AFTER = dt.timedelta(minutes=10)
+# How long a release may stay un-notified with no sign of life (no decision e-mail queued in
+# its workshop) before the beat task, run every MAIL_SWEEP_SECONDS, starts its notification
+# again: its task was lost (broker down at commit, worker killed) or gave up.
+NOTIFY_RETRY_AFTER = dt.timedelta(minutes=1)
 
 
 def renotify_pending_releases(*, older_than=NOTIFY_RETRY_AFTER, now=None) -> int:
-    """Queue the notification task again for releases not notified ``older_than`` after their
-    creation (the broker was down at commit, or the task gave up). Idempotent: the e-mails'
-    keys make a rerun queue only what is missing. Returns how many releases were queued."""
+    """Queue the notification task again for releases not notified whose notification shows no
+    progress for ``older_than``: created before that, and no decision e-mail of the workshop
+    queued since (a running notification queues several a second). Idempotent: the e-mails'
+    keys make a rerun queue only what is missing, so a second run beside a slow first one
+    costs time, never a letter. Returns how many releases were queued."""
     from ..tasks import send_decision_notifications
 
     cutoff = (now or timezone.now()) - older_than
+    progressing = OutgoingEmail.objects.filter(
+        workshop_id=OuterRef("workshop_id"),
+        template_role__startswith="reviews.decision.",
+        created_at__gte=cutoff,
+    )
     ids = list(
         DecisionRelease.objects.filter(notified_at__isnull=True, created_at__lt=cutoff)
+        .exclude(Exists(progressing))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for release_id in ids:
-        send_decision_notifications.delay(release_id)
-    return len(ids)
+    return sum(publish(send_decision_notifications, release_id) for release_id in ids)
 
 
 def release_statuses(workshop) -> list[dict]:
@@ -226,14 +255,39 @@ def placeholder_values(decision, author, *, reviews: str) -> dict[str, str]:
     }
 
 
+def paper_url(submission) -> str:
+    """The author's page of the paper (with its reviews once released), absolute."""
+    return site_url(
+        reverse("submissions:detail", args=[submission.workshop.slug, submission.number])
+    )
+
+
+def letter_subject(workshop, subject: str) -> str:
+    """The subject with the workshop named once: "[ACRONYM YEAR] " is put in front only when
+    the (chair-edited) subject does not already name the workshop."""
+    subject = one_line(subject)
+    names = {n.lower() for n in (workshop.acronym, workshop.name, workshop.short_name) if n}
+    if any(name in subject.lower() for name in names):
+        return subject
+    return f"[{workshop.short_name}] {subject}"
+
+
 def render_decision_email(decision, author, *, templates=None, reviews=None) -> tuple[str, str]:
-    subject, body = template_for(decision.submission.workshop, decision.outcome, templates)
+    """The decision letter to one author exactly as it is queued: the previews (templates page,
+    release confirmation) and ``notify_release`` all call this."""
+    workshop = decision.submission.workshop
+    subject, body = template_for(workshop, decision.outcome, templates)
     values = placeholder_values(
         decision,
         author,
         reviews=reviews if reviews is not None else reviews_text(decision.submission, decision),
     )
-    return one_line(render_template(subject, values)), render_template(body, values)
+    values["paper_url"] = paper_url(decision.submission)
+    text = render_template(body, values)
+    if values["paper_url"] not in text:
+        # A chair's template without {paper_url}: the link is still given.
+        text = text.rstrip("\n") + f"\n\nYour paper and its reviews: {values['paper_url']}\n"
+    return letter_subject(workshop, render_template(subject, values)), text
 
 
 def notification_key(release_id: int, submission_id: int, email: str) -> str:
@@ -256,7 +310,7 @@ def notify_release(release_id: int) -> int:
         .order_by("submission__number")
     )
     # Rows queued by an earlier run of this release; still-queued ones are dispatched again
-    # (delivery locks the row and skips sent ones, so this cannot send twice).
+    # (delivery claims the row first and skips sent ones, so this cannot send twice).
     earlier = dict(
         OutgoingEmail.objects.filter(
             idempotency_key__startswith=f"decision:{release.pk}:"
@@ -272,14 +326,14 @@ def notify_release(release_id: int) -> int:
             if key in earlier:
                 if earlier[key] == EmailState.QUEUED:
                     email_id = OutgoingEmail.objects.get(idempotency_key=key).pk
-                    transaction.on_commit(lambda pk=email_id: send_email.delay(pk))
+                    publish_after_commit("mail.send_email", email_id)
                 continue
             subject, body = render_decision_email(
                 decision, author, templates=templates, reviews=text
             )
             queue_email(
                 recipient=author.email,
-                subject=f"[{workshop.short_name}] {subject}",
+                subject=subject,
                 body=body,
                 key=key,
                 workshop=workshop,
@@ -291,3 +345,206 @@ def notify_release(release_id: int) -> int:
         notified_at=timezone.now()
     )
     return count
+
+
+# ---------------------------------------------------------------------------------------------
+# The release confirmation and corrections after release.
+
+
+def staged_fingerprint(workshop, decisions) -> str:
+    """A digest of what a release would send: the staged decisions (outcome, comments), the
+    submitted reviews of their papers and the workshop's letter templates. Two queries."""
+    digest = hashlib.sha256()
+    ids = sorted(d.submission_id for d in decisions)
+    for d in sorted(decisions, key=lambda d: d.submission_id):
+        digest.update(f"d{d.pk}:{d.submission_id}:{d.outcome}:{d.updated_at.isoformat()}|".encode())
+        digest.update(hashlib.sha256(d.comments.encode()).digest())
+    for pk, updated in (
+        Review.objects.filter(assignment__submission_id__in=ids, state=ReviewState.SUBMITTED)
+        .order_by("pk")
+        .values_list("pk", "updated_at")
+    ):
+        digest.update(f"r{pk}:{updated.isoformat()}|".encode())
+    for outcome, updated in (
+        DecisionTemplate.objects.filter(workshop=workshop)
+        .order_by("outcome")
+        .values_list("outcome", "updated_at")
+    ):
+        digest.update(f"t{outcome}:{updated.isoformat()}|".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class OutcomeGroup:
+    outcome: str
+    label: str
+    papers: list = field(default_factory=list)
+    letters: int = 0
+    preview: dict | None = None
+
+
+@dataclass
+class ReleasePlan:
+    """What releasing now would do, for the confirmation page."""
+
+    decisions: list
+    fingerprint: str
+    groups: list  # OutcomeGroup per outcome with staged papers
+    missing_reviews: list  # (submission, submitted, assigned) with submitted < assigned
+    no_review: list  # submissions without a single submitted review
+    warnings: list
+    can_release: bool
+
+    @property
+    def letters(self) -> int:
+        return sum(g.letters for g in self.groups)
+
+
+def plan_release(workshop, by, *, now=None) -> ReleasePlan:
+    """Count the letters per outcome, list the papers with missing reviews, warn when the call
+    or the reviews are still open, and render one real letter per outcome, in a fixed number
+    of queries."""
+    now = now or timezone.now()
+    decisions = list(
+        staged_decisions(workshop, by)
+        .select_related("submission__workshop")
+        .prefetch_related("submission__authors", "submission__workshop__dates")
+        .order_by("submission__number")
+    )
+    ids = [d.submission_id for d in decisions]
+    counts = {
+        row["submission_id"]: row
+        for row in Assignment.objects.active()
+        .filter(submission_id__in=ids)
+        .values("submission_id")
+        .annotate(
+            assigned=Count("pk"),
+            submitted=Count("pk", filter=Q(review__state=ReviewState.SUBMITTED)),
+        )
+    }
+    templates = {t.outcome: t for t in DecisionTemplate.objects.filter(workshop=workshop)}
+    groups: dict[str, OutcomeGroup] = {}
+    missing, none = [], []
+    for decision in decisions:
+        submission = decision.submission
+        row = counts.get(submission.pk, {"assigned": 0, "submitted": 0})
+        if row["submitted"] == 0:
+            none.append(submission)
+        elif row["submitted"] < row["assigned"]:
+            missing.append((submission, row["submitted"], row["assigned"]))
+        group = groups.setdefault(
+            decision.outcome,
+            OutcomeGroup(decision.outcome, decision.get_outcome_display()),
+        )
+        group.papers.append(submission)
+        authors = submission.ordered_authors
+        group.letters += len(authors)
+        if group.preview is None and authors:
+            subject, body = render_decision_email(decision, authors[0], templates=templates)
+            group.preview = {
+                "to": authors[0],
+                "paper": submission,
+                "subject": subject,
+                "body": body,
+            }
+    settings = review_settings(workshop)
+    warnings = []
+    if workshop.accepts_completions(now):
+        warnings.append(
+            "The call for papers is still open: authors can still submit or complete papers."
+        )
+    due = reviews_due(workshop)
+    if settings.flags.can_review or (due is not None and due > now):
+        warnings.append(
+            "The review phase is still open: reviewers can still submit or change reviews."
+        )
+    order = [o.value for o in DecisionOutcome]
+    return ReleasePlan(
+        decisions=decisions,
+        fingerprint=staged_fingerprint(workshop, decisions),
+        groups=sorted(groups.values(), key=lambda g: order.index(g.outcome)),
+        missing_reviews=missing,
+        no_review=none,
+        warnings=warnings,
+        can_release=settings.flags.can_release,
+    )
+
+
+def correction_letter(decision, author, *, templates=None) -> tuple[str, str]:
+    """The follow-up letter after a released decision was corrected: the new decision letter,
+    introduced as a correction."""
+    subject, body = render_decision_email(decision, author, templates=templates)
+    workshop = decision.submission.workshop
+    when = date_format(decision.released_at.astimezone(workshop.tzinfo), "DATE_FORMAT")
+    intro = (
+        f"This letter corrects the decision on paper #{decision.submission.number} that we "
+        f"sent on {when}. The decision is now: {decision.get_outcome_display()}. "
+        "Please disregard the earlier letter.\n\n"
+    )
+    return f"Correction: {subject}", intro + body
+
+
+def correction_key(submission_id: int, correction_id: int, email: str) -> str:
+    return f"decision-correction:{submission_id}:{correction_id}:{email.lower()}"
+
+
+def correct_decision(*, submission, outcome: str, comments: str = "", by) -> DecisionCorrection:
+    """Change a released decision: set the paper's state, log it, and queue exactly one
+    follow-up letter per author (the keys name the correction, so a retry sends nothing more;
+    repeating the same correction changes nothing and is refused)."""
+    from submissions.enums import ActivityAction
+    from submissions.services.state import log_activity
+
+    if not paper_rights(by, submission).can_decide:
+        raise DecisionError("You cannot decide on this paper now.")
+    if outcome not in outcomes_for(submission.workshop):
+        raise DecisionError("This outcome is not offered by the workshop.")
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("submission__workshop")
+            .filter(submission=submission, released_at__isnull=False)
+            .first()
+        )
+        if decision is None:
+            raise DecisionError("This paper has no released decision to correct.")
+        comments_changed = comments.strip() != decision.comments.strip()
+        if outcome == decision.outcome and not comments_changed:
+            raise DecisionError("Nothing changed: the authors already have this decision.")
+        old_label = decision.get_outcome_display()
+        correction = DecisionCorrection.objects.create(
+            decision=decision,
+            from_outcome=decision.outcome,
+            to_outcome=outcome,
+            comments_changed=comments_changed,
+            created_by=by,
+        )
+        decision.outcome = outcome
+        decision.comments = comments
+        decision.decided_by = by
+        decision.save(update_fields=["outcome", "comments", "decided_by", "updated_at"])
+        message = (
+            f"Decision corrected after release: {old_label} → {decision.get_outcome_display()}"
+        )
+        if comments_changed:
+            message += " (comments changed)"
+        state = SubmissionState.ACCEPTED if is_accept(outcome) else SubmissionState.REJECTED
+        paper = decision.submission
+        if paper.state != state:
+            set_state(paper, state, by=by, reason=message, notify=False)
+        else:
+            log_activity(paper, ActivityAction.UPDATED, by=by, message=message)
+        workshop = paper.workshop
+        for author in paper.ordered_authors:
+            subject, body = correction_letter(decision, author)
+            queue_email(
+                recipient=author.email,
+                subject=subject,
+                body=body,
+                key=correction_key(paper.pk, correction.pk, author.email),
+                workshop=workshop,
+                user=author.user,
+                template_role=f"reviews.decision_correction.{outcome}",
+                reply_to=workshop.contact_email,
+            )
+    return correction

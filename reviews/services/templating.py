@@ -20,6 +20,7 @@ PLACEHOLDERS = {
     "camera_ready_deadline": "the camera-ready deadline",
     "workshop": "the workshop's name",
     "author_name": "the recipient's name",
+    "paper_url": "the link to the paper and its reviews on the site",
 }
 
 
@@ -33,24 +34,28 @@ def _parts(text: str):
         ) from None
 
 
-def validate_template(text: str) -> None:
-    """Raise ValidationError naming unknown placeholders or unsupported syntax."""
+def validate_template(text: str, allowed=None) -> None:
+    """Raise ValidationError naming unknown placeholders or unsupported syntax.
+
+    ``allowed`` names the placeholders of this kind of message (the decision letters' by
+    default)."""
+    allowed_names = PLACEHOLDERS if allowed is None else allowed
     unknown = []
     for _, field, spec, conversion in _parts(text):
         if field is None:
             continue
-        if field not in PLACEHOLDERS or spec or conversion:
+        if field not in allowed_names or spec or conversion:
             unknown.append("{" + field + (f"!{conversion}" if conversion else "") + "}")
     if unknown:
-        allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        names = ", ".join("{" + p + "}" for p in allowed_names)
         raise ValidationError(
             "Unknown placeholder %(bad)s. Use only: %(allowed)s.",
-            params={"bad": ", ".join(unknown), "allowed": allowed},
+            params={"bad": ", ".join(unknown), "allowed": names},
         )
 
 
-def render_template(text: str, values: dict[str, str]) -> str:
-    validate_template(text)
+def render_template(text: str, values: dict[str, str], allowed=None) -> str:
+    validate_template(text, allowed)
     out = []
     for literal, field, _, _ in _parts(text):
         out.append(literal)
@@ -59,7 +64,9 @@ def render_template(text: str, values: dict[str, str]) -> str:
     return "".join(out)
 
 
-DEFAULT_ACCEPT_SUBJECT = "Paper #{number} accepted at {workshop}"
+# The letters' subjects get the workshop's "[ACRONYM YEAR]" prefix when they do not name it
+# (services.decisions.letter_subject), so the defaults leave the workshop out.
+DEFAULT_ACCEPT_SUBJECT = "Paper #{number} accepted"
 DEFAULT_ACCEPT_BODY = """Dear {author_name},
 
 We are delighted to let you know that your paper
@@ -70,13 +77,15 @@ has been accepted at {workshop}. Decision: {outcome}.
 
 Please submit the camera-ready version by {camera_ready_deadline}.
 
+Your paper and its reviews: {paper_url}
+
 {reviews}
 
 Congratulations, and thank you for submitting to {workshop}.
 
 The program chairs
 """
-DEFAULT_REJECT_SUBJECT = "Decision on paper #{number} at {workshop}"
+DEFAULT_REJECT_SUBJECT = "Decision on paper #{number}"
 DEFAULT_REJECT_BODY = """Dear {author_name},
 
 Thank you for submitting your paper
@@ -85,6 +94,8 @@ Thank you for submitting your paper
 
 to {workshop}. We regret to inform you that it was not accepted this year.
 We received many strong submissions and had to make difficult choices.
+
+Your paper and its reviews: {paper_url}
 
 {reviews}
 

@@ -25,6 +25,7 @@ from ..forms import (
     AssignForm,
     ConflictForm,
     CriterionForm,
+    DecisionCorrectionForm,
     DecisionForm,
     DecisionTemplateForm,
     DueForm,
@@ -57,11 +58,9 @@ from ..services.dashboard import (
 )
 from ..services.decisions import (
     clear_decision,
-    release_decisions,
-    release_statuses,
+    correct_decision,
     render_decision_email,
     stage_decision,
-    staged_decisions,
     template_for,
 )
 from ..services.reminders import remind_late_reviewers
@@ -302,6 +301,23 @@ def manage_paper(request, slug, number):
             elif action == "clear_decision":
                 clear_decision(submission=submission, by=request.user)
                 messages.success(request, "Staged decision removed.")
+            elif action == "correct_decision":
+                form = DecisionCorrectionForm(request.POST, workshop=workshop)
+                if not form.is_valid():
+                    raise ReviewFlowError(
+                        " ".join(e for errors in form.errors.values() for e in errors)
+                    )
+                correct_decision(
+                    submission=submission,
+                    outcome=form.cleaned_data["outcome"],
+                    comments=form.cleaned_data["comments"],
+                    by=request.user,
+                )
+                messages.success(
+                    request,
+                    f"Decision on paper #{number} corrected; each author gets one follow-up "
+                    "letter.",
+                )
             else:
                 raise ReviewFlowError("Unknown action.")
         except ReviewFlowError as exc:
@@ -346,9 +362,9 @@ def manage_paper(request, slug, number):
         )
     candidates.sort(key=lambda c: (c["conflicted"], c["assigned"], -c["match"], c["load"]))
     decision = Decision.objects.filter(submission=submission).first()
-    decision_form = DecisionForm(
-        initial={"outcome": decision.outcome, "comments": decision.comments} if decision else None,
-        workshop=workshop,
+    initial = {"outcome": decision.outcome, "comments": decision.comments} if decision else None
+    decision_form = (DecisionCorrectionForm if decision and decision.is_released else DecisionForm)(
+        initial=initial, workshop=workshop
     )
     from .reviewer import _visible_reviews
 
@@ -456,50 +472,6 @@ def manage_reviewer(request, slug, user_id):
 
 
 @login_required
-def decisions(request, slug):
-    workshop = managed_workshop_or_404(request, slug)
-    if request.method == "POST":
-        try:
-            release = release_decisions(workshop=workshop, by=request.user)
-        except ReviewFlowError as exc:
-            messages.error(request, str(exc))
-        else:
-            if release is None:
-                messages.warning(request, "There are no staged decisions to release.")
-            else:
-                messages.success(
-                    request,
-                    f"{release.decisions.count()} decision(s) released; the authors are being "
-                    "notified.",
-                )
-        return redirect("reviews:decisions", slug=slug)
-    staged = list(staged_decisions(workshop, request.user).order_by("submission__number"))
-    released = (
-        Decision.objects.filter(submission__workshop=workshop, released_at__isnull=False)
-        .exclude(submission_id__in=excluded_submission_ids(request.user, workshop))
-        .select_related("submission", "release")
-        .order_by("submission__number")
-    )
-    undecided = (
-        papers_for_manager(request.user, workshop)
-        .filter(state=SubmissionState.SUBMITTED, decision__isnull=True)
-        .only("id", "number", "title")
-    )
-    return render(
-        request,
-        "reviews/manage/decisions.html",
-        {
-            "workshop": workshop,
-            "staged": staged,
-            "released": released,
-            "undecided": undecided,
-            "phase": review_settings(workshop).flags,
-            "releases": release_statuses(workshop),
-        },
-    )
-
-
-@login_required
 def templates(request, slug):
     """Edit the decision e-mail of each outcome; preview it for one real recipient."""
     workshop = managed_workshop_or_404(request, slug)
@@ -570,6 +542,8 @@ def _hidden_emails_q(user, workshop) -> Q | None:
         q |= Q(idempotency_key__startswith=f"comment:{pk}:")
     for pk in papers:
         q |= Q(idempotency_key__regex=rf"^decision:\d+:{pk}:")
+        q |= Q(idempotency_key__startswith=f"decision-correction:{pk}:")
+        q |= Q(idempotency_key__regex=rf"^group:[^:]+:{pk}:")
         q |= Q(idempotency_key__startswith=f"submission:{pk}:")
     return q
 

@@ -8,15 +8,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ..enums import InvitationState
-from ..forms import InviteForm
-from ..models import ReviewerInvitation
+from ..forms import AddChairForm, InviteForm, MemberRoleForm
+from ..models import CommitteeChange, ReviewerInvitation
 from ..services import ReviewFlowError
 from ..services.committee import (
+    ConfirmationNeeded,
     accept_invitation,
+    allow_author,
     decline_invitation,
     invite_reviewers,
+    is_invited_address,
+    is_workshop_author,
     send_invitation,
 )
+from ..services.members import committee_members
 from .common import managed_workshop_or_404
 
 SESSION_KEY = "reviewer_invitation"
@@ -35,7 +40,11 @@ def committee(request, slug):
         for line in result.errors:
             messages.error(request, f"Not an e-mail address: {line}")
         return redirect("reviews:committee", slug=slug)
-    invitations = list(ReviewerInvitation.objects.filter(workshop=workshop).select_related("user"))
+    invitations = list(
+        ReviewerInvitation.objects.filter(workshop=workshop).select_related(
+            "user", "refused_author", "author_allowed_by"
+        )
+    )
     counts = {state: 0 for state in InvitationState.values}
     for invitation in invitations:
         counts[invitation.state] += 1
@@ -47,6 +56,12 @@ def committee(request, slug):
             "form": form,
             "invitations": invitations,
             "counts": counts,
+            "members": committee_members(workshop, viewer=request.user),
+            "role_form": MemberRoleForm(),
+            "chair_form": AddChairForm(),
+            "changes": CommitteeChange.objects.filter(workshop=workshop).select_related(
+                "created_by"
+            )[:50],
         },
     )
 
@@ -65,6 +80,25 @@ def invitation_resend(request, slug, pk):
     return redirect("reviews:committee", slug=slug)
 
 
+@login_required
+@require_POST
+def invitation_allow_author(request, slug, pk):
+    """The chairs' override: an author of a paper of the workshop may accept."""
+    workshop = managed_workshop_or_404(request, slug)
+    invitation = get_object_or_404(ReviewerInvitation, pk=pk, workshop=workshop)
+    try:
+        allow_author(invitation, by=request.user)
+    except ReviewFlowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{invitation.email} may now accept although an author of this workshop "
+            "(through the link already sent; Resend sends it again).",
+        )
+    return redirect("reviews:committee", slug=slug)
+
+
 def _invitation(token):
     return get_object_or_404(ReviewerInvitation.objects.select_related("workshop"), token=token)
 
@@ -78,23 +112,37 @@ def invitation_accept(request, token):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
+    confirm = request.POST.get("confirm_other_account") == "yes"
     if request.method == "POST":
         try:
-            accept_invitation(invitation, request.user)
+            accept_invitation(invitation, request.user, confirm_other_account=confirm)
+        except ConfirmationNeeded as exc:
+            messages.error(request, f"{exc} Tick the box to accept from this account anyway.")
         except ReviewFlowError as exc:
             messages.error(request, str(exc))
             return redirect("reviews:home")
-        request.session.pop(SESSION_KEY, None)
-        messages.success(
-            request,
-            f"Welcome to the program committee of {invitation.workshop.short_name}. "
-            "Please fill in your reviewer profile.",
-        )
-        return redirect("reviews:profile", slug=invitation.workshop.slug)
+        else:
+            request.session.pop(SESSION_KEY, None)
+            messages.success(
+                request,
+                f"Welcome to the program committee of {invitation.workshop.short_name}. "
+                "Please fill in your reviewer profile.",
+            )
+            return redirect("reviews:profile", slug=invitation.workshop.slug)
+    is_author = invitation.author_allowed_at is None and is_workshop_author(
+        invitation.workshop, request.user
+    )
     return render(
         request,
         "reviews/invitation.html",
-        {"invitation": invitation, "workshop": invitation.workshop, "action": "accept"},
+        {
+            "invitation": invitation,
+            "workshop": invitation.workshop,
+            "action": "accept",
+            "other_account": not is_invited_address(invitation, request.user),
+            "is_author": is_author,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from submissions.pdf import anonymized_pdf_bytes
@@ -16,13 +20,14 @@ from workshops.models import ReviewCriterion, Workshop
 from workshops.roles import roles_of
 
 from ..enums import BID_WEIGHTS, BidPreference, ReviewState
-from ..forms import BidForm, CommentForm, DeclineForm, ReviewerProfileForm, ReviewForm
+from ..forms import CommentForm, DeclineForm, ReviewerProfileForm, ReviewForm
 from ..models import Assignment, Bid, Comment, Review
 from ..permissions import (
     due_date,
     is_manager,
     papers_for_reviewer,
     review_settings,
+    reviews_due,
 )
 from ..services import ReviewFlowError
 from ..services.assignments import decline as decline_assignment
@@ -34,19 +39,65 @@ from ..services.reviewing import save_review
 from .common import committee_workshop_or_404, paper_or_404
 
 
+@dataclass
+class DueSummary:
+    """What a reviewer still owes one workshop."""
+
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
+    late: int = 0
+    next_due: dt.datetime | None = None
+
+    @property
+    def open(self) -> int:
+        return self.assigned - self.submitted
+
+
+def _due_summaries(user, workshops, now) -> dict[int, DueSummary]:
+    """One query for all workshops: assignments with their review state and due date."""
+    by_id = {w.pk: w for w in workshops}
+    summaries = {pk: DueSummary() for pk in by_id}
+    assignments = (
+        Assignment.objects.active()
+        .filter(reviewer=user, submission__workshop__in=by_id)
+        .values_list("submission__workshop_id", "due_at", "review__state")
+    )
+    for workshop_id, due_at, state in assignments:
+        summary = summaries[workshop_id]
+        summary.assigned += 1
+        if state == ReviewState.SUBMITTED:
+            summary.submitted += 1
+            continue
+        if state is not None:
+            summary.drafts += 1
+        due = due_at or reviews_due(by_id[workshop_id])
+        if due is None:
+            continue
+        if due < now:
+            summary.late += 1
+        elif summary.next_due is None or due < summary.next_due:
+            summary.next_due = due
+    return summaries
+
+
 @login_required
 def home(request):
-    ids = [wid for wid, roles in roles_of(request.user).items() if roles]
-    workshops = Workshop.objects.filter(pk__in=ids).order_by("-year", "name")
+    roles = roles_of(request.user)
+    ids = [wid for wid, workshop_roles in roles.items() if workshop_roles]
+    workshops = list(
+        Workshop.objects.filter(pk__in=ids).prefetch_related("dates").order_by("-year", "name")
+    )
+    due = _due_summaries(request.user, workshops, timezone.now())
     items = []
     for workshop in workshops:
-        roles = roles_of(request.user)[workshop.pk]
         items.append(
             {
                 "workshop": workshop,
                 "phase": review_settings(workshop).flags,
-                "is_chair": MemberRole.CHAIR in roles,
-                "is_reviewer": MemberRole.REVIEWER in roles,
+                "is_chair": MemberRole.CHAIR in roles[workshop.pk],
+                "is_reviewer": MemberRole.REVIEWER in roles[workshop.pk],
+                "due": due[workshop.pk],
             }
         )
     return render(
@@ -73,8 +124,13 @@ def workshop_home(request, slug):
         )
         .order_by("submission__number")
     )
+    now = timezone.now()
     for a in assignments:
         a.due = due_date(a, workshop)
+        a.done = hasattr(a, "review") and a.review.is_submitted
+        a.late = not a.done and a.due is not None and a.due < now
+    # What is still to write comes first, the soonest due on top.
+    assignments.sort(key=lambda a: (a.done, a.due is None, a.due or now, a.submission.number))
     return render(
         request,
         "reviews/workshop.html",
@@ -100,6 +156,28 @@ def profile(request, slug):
     return render(request, "reviews/profile.html", {"workshop": workshop, "form": form})
 
 
+# The bids a reviewer picks with one click; a conflict is declared on purpose, in its own form.
+ONE_CLICK_BIDS = [
+    (value, label) for value, label in BidPreference.choices if value != BidPreference.CONFLICT
+]
+
+
+def _annotate_for_bidding(papers, user, workshop) -> bool:
+    """Give each paper its topic match and the reviewer's bid; True when the profile has topics."""
+    mine = set(profile_for(workshop, user).topics.values_list("pk", flat=True))
+    bids = dict(
+        Bid.objects.filter(reviewer=user, submission__in=[p.pk for p in papers]).values_list(
+            "submission_id", "preference"
+        )
+    )
+    for paper in papers:
+        paper.match = len(mine & {t.pk for t in paper.topics.all()})
+        paper.bid = bids.get(paper.pk, BidPreference.NEUTRAL)
+        paper.has_bid = paper.pk in bids
+        paper.bid_label = BidPreference(paper.bid).label
+    return bool(mine)
+
+
 def _bidding_papers(user, workshop):
     # Papers the automatic detection finds conflicted are left out even before a chair
     # records the detection's results.
@@ -109,32 +187,47 @@ def _bidding_papers(user, workshop):
         for p in papers_for_reviewer(user, workshop).prefetch_related("topics")
         if p.pk not in hidden
     ]
-    profile = profile_for(workshop, user)
-    mine = set(profile.topics.values_list("pk", flat=True))
-    bids = dict(
-        Bid.objects.filter(reviewer=user, submission__workshop=workshop).values_list(
-            "submission_id", "preference"
-        )
-    )
-    for paper in papers:
-        paper.match = len(mine & {t.pk for t in paper.topics.all()})
-        paper.bid = bids.get(paper.pk, BidPreference.NEUTRAL)
-        paper.bid_form = BidForm(initial={"preference": paper.bid}, prefix=f"p{paper.pk}")
+    has_topics = _annotate_for_bidding(papers, user, workshop)
     papers.sort(key=lambda p: (-p.match, -(BID_WEIGHTS[p.bid] or 0), p.number))
-    return papers, bool(mine)
+    return papers, has_topics
+
+
+def _bids_url(slug: str, query: str = "") -> str:
+    url = reverse("reviews:bids", args=[slug])
+    return f"{url}?{query}" if query else url
 
 
 @login_required
 def bids(request, slug):
+    """One compact row per paper: a click on a bid saves it (at once with JavaScript)."""
     workshop = committee_workshop_or_404(request, slug)
     phase = review_settings(workshop).flags
     if not phase.can_bid:
         return render(request, "reviews/bids_closed.html", {"workshop": workshop}, status=200)
     papers, has_topics = _bidding_papers(request.user, workshop)
+    topics = sorted({t for p in papers for t in p.topics.all()}, key=lambda t: (t.order, t.name))
+    topic = request.GET.get("topic", "")
+    show = request.GET.get("show", "all")
+    shown = papers
+    if topic.isdigit():
+        shown = [p for p in shown if any(t.pk == int(topic) for t in p.topics.all())]
+    if show == "open":
+        shown = [p for p in shown if not p.has_bid]
     return render(
         request,
         "reviews/bids.html",
-        {"workshop": workshop, "papers": papers, "has_topics": has_topics},
+        {
+            "workshop": workshop,
+            "papers": shown,
+            "total": len(papers),
+            "bid_count": sum(1 for p in papers if p.has_bid),
+            "has_topics": has_topics,
+            "topics": topics,
+            "topic": topic,
+            "show": show,
+            "choices": ONE_CLICK_BIDS,
+            "query": request.GET.urlencode(),
+        },
     )
 
 
@@ -142,23 +235,55 @@ def bids(request, slug):
 @require_POST
 def bid(request, slug, number):
     submission, rights = paper_or_404(request, slug, number, "can_bid")
-    form = BidForm(request.POST, prefix=f"p{submission.pk}")
-    if not form.is_valid():
-        form = BidForm(request.POST)
-    if form.is_valid():
-        try:
-            set_bid(
-                reviewer=request.user,
-                submission=submission,
-                preference=form.cleaned_data["preference"],
-            )
-        except ReviewFlowError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Bid on paper #{number} saved.")
+    # The compact page posts ``preference``; older forms posted it with a per-paper prefix.
+    preference = request.POST.get("preference") or request.POST.get(
+        f"p{submission.pk}-preference", ""
+    )
+    query = request.POST.get("query", "")
+    error = ""
+    if preference not in BidPreference.values:
+        error = "Choose one of the bids."
     else:
-        messages.error(request, "Choose one of the bids.")
-    return redirect(reverse("reviews:bids", args=[slug]) + f"#paper-{number}")
+        try:
+            set_bid(reviewer=request.user, submission=submission, preference=preference)
+        except ReviewFlowError as exc:
+            error = str(exc)
+    if request.headers.get("HX-Request"):
+        return _bid_row_response(request, submission, preference, error, query)
+    if error:
+        messages.error(request, error)
+    elif preference == BidPreference.CONFLICT:
+        messages.success(
+            request,
+            f"Conflict with paper #{number} recorded for the chairs; "
+            "the paper is no longer in your list.",
+        )
+    else:
+        messages.success(request, f"Bid on paper #{number} saved.")
+    return redirect(_bids_url(slug, query) + f"#paper-{number}")
+
+
+def _bid_row_response(request, submission, preference, error, query):
+    """The one row htmx swaps in after a click: the new bid, or why it was refused."""
+    workshop = submission.workshop
+    if preference == BidPreference.CONFLICT and not error:
+        return render(request, "reviews/includes/bid_row_conflict.html", {"paper": submission})
+    paper = (
+        papers_for_reviewer(request.user, workshop).prefetch_related("topics").get(pk=submission.pk)
+    )
+    _annotate_for_bidding([paper], request.user, workshop)
+    return render(
+        request,
+        "reviews/includes/bid_row.html",
+        {
+            "workshop": workshop,
+            "paper": paper,
+            "choices": ONE_CLICK_BIDS,
+            "query": query,
+            "saved": not error,
+            "error": error,
+        },
+    )
 
 
 def _visible_reviews(submission, rights, *, exclude_assignment=None):
@@ -250,6 +375,21 @@ def review_edit(request, slug, number):
                     "assignment": assignment,
                 },
                 status=403,
+            )
+        if form.is_valid() and "preview" in request.POST:
+            # Nothing is saved: the reviewer sees the texts as authors and chairs will.
+            return render(
+                request,
+                "reviews/review_form.html",
+                {
+                    "workshop": submission.workshop,
+                    "paper": submission,
+                    "form": form,
+                    "rights": rights,
+                    "review": review,
+                    "assignment": assignment,
+                    "preview": form.preview(),
+                },
             )
         if form.is_valid():
             submit = "submit" in request.POST

@@ -23,7 +23,7 @@ def confirmation_link(message) -> str:
     return re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body).group(1)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # account mail leaves the outbox at commit
 def test_signup_sends_confirmation_and_does_not_sign_in(client):
     response = client.post(reverse("account_signup"), SIGNUP)
 
@@ -38,7 +38,7 @@ def test_signup_sends_confirmation_and_does_not_sign_in(client):
     assert "Confirm your e-mail address" in page.content.decode()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # account mail leaves the outbox at commit
 def test_login_refused_until_address_is_confirmed(client):
     client.post(reverse("account_signup"), SIGNUP)
     mail.outbox.clear()
@@ -53,7 +53,7 @@ def test_login_refused_until_address_is_confirmed(client):
     assert len(mail.outbox) == 1  # a fresh confirmation link
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # account mail leaves the outbox at commit
 def test_confirming_the_address_signs_in_and_allows_login(client):
     client.post(reverse("account_signup"), SIGNUP)
     link = confirmation_link(mail.outbox[0])
@@ -98,7 +98,7 @@ def test_login_with_wrong_password_shows_error(client):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # account mail leaves the outbox at commit
 def test_signup_with_a_used_address_creates_no_account_nor_reveals_it(client):
     UserFactory(email="grace.hopper@example.org")
 
@@ -141,7 +141,7 @@ def test_allauth_account_pages_use_the_site_layout(client, name):
     assert 'class="site-header"' in response.content.decode()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # account mail leaves the outbox at commit
 def test_password_reset_sends_a_link(client):
     UserFactory(email="ada@example.org")
 

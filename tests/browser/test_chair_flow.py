@@ -7,6 +7,7 @@ import pytest
 
 from mail.models import OutgoingEmail
 from reviews.enums import Phase
+from reviews.models import Decision
 from tests import factories as base
 from tests import scenarios
 from tests.browser import flows
@@ -73,12 +74,16 @@ def test_chair_stages_and_releases_decision_and_author_reads_anonymized_review(p
     assert "staged (not sent yet)" in page.locator(".messages").inner_text()
     flows.snap(page, "chair-manage-paper")
 
-    # ...and releases it from the decisions page.
+    # ...and releases it from the decisions page, through the confirmation page.
     page.get_by_role("navigation", name="Chair").get_by_role("link", name="Decisions").click()
-    staged = page.get_by_role("table").first
-    assert "Accept as talk" in staged.get_by_role("row", name=f"#{paper.number}").inner_text()
+    assert page.get_by_label(f"Decision on paper #{paper.number}").input_value() == "accept_talk"
     flows.snap(page, "chair-decisions")
-    page.get_by_role("button", name="Release 1 decision and notify the authors").click()
+    page.get_by_role("link", name="Review and release the staged decisions").click()
+    flows.snap(page, "chair-release-confirm")
+    assert OutgoingEmail.objects.filter(template_role__startswith="reviews.decision").count() == 0
+    letter = page.locator(".letter-preview")
+    assert "Your paper and its reviews:" in letter.inner_text()
+    page.get_by_role("button", name="Release 1 decision and send 2 letters").click()
     assert "1 decision(s) released" in page.locator(".messages").inner_text()
     released = page.get_by_role("table").nth(1)
     assert "Accept as talk" in released.get_by_role("row", name=f"#{paper.number}").inner_text()
@@ -120,3 +125,53 @@ def test_workshop_edit_date_inputs_show_their_whole_placeholder(page, login, wid
     dates = page.get_by_role("region", name="Important dates")
     assert dates.get_by_label("Date").first.get_attribute("placeholder")
     assert flows.clipped_placeholders(page) == []
+
+
+def test_chair_stages_withdraws_inline_with_htmx_without_reloading(page, login):
+    scenario = flows.review_scenario(phase=Phase.DECISIONS)
+    paper = scenario.paper
+    login(scenario.chair.email, base.PASSWORD)
+    page.goto(f"/review/{scenario.workshop.slug}/manage/decisions/")
+    # A marker on the document survives only if the page is not reloaded.
+    page.evaluate("document.body.dataset.marker = 'same-page'")
+    select = page.get_by_label(f"Decision on paper #{paper.number}")
+
+    with page.expect_response(lambda r: "/stage/" in r.url):
+        select.select_option(label="Accept as poster")
+    page.get_by_text("staged (not sent yet)").wait_for()
+    staged = Decision.objects.get(submission=paper).outcome
+    flows.snap(page, "chair-decisions-inline")
+    with page.expect_response(lambda r: "/stage/" in r.url):
+        page.get_by_label(f"Decision on paper #{paper.number}").select_option(
+            label="— not decided —"
+        )
+    page.get_by_text("withdrawn").wait_for()
+
+    assert staged == "accept_poster"
+    assert not Decision.objects.filter(submission=paper).exists()
+    assert page.evaluate("document.body.dataset.marker") == "same-page"
+    assert OutgoingEmail.objects.count() == 0
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chair_decision_and_committee_pages_fit_the_screen(page, login, width):
+    scenario = flows.review_scenario(phase=Phase.DECISIONS)
+    from reviews.services.decisions import stage_decision
+
+    stage_decision(submission=scenario.paper, outcome="reject", by=scenario.chair)
+    page.set_viewport_size({"width": width, "height": 900})
+    login(scenario.chair.email, base.PASSWORD)
+    slug = scenario.workshop.slug
+    for name, path in [
+        ("chair-decisions", f"/review/{slug}/manage/decisions/"),
+        ("chair-release-confirm", f"/review/{slug}/manage/decisions/release/"),
+        ("chair-committee", f"/review/{slug}/manage/committee/"),
+        (
+            "chair-member-remove",
+            f"/review/{slug}/manage/committee/member/{scenario.reviewer.pk}/remove/",
+        ),
+        ("chair-mail-groups", f"/review/{slug}/manage/messages/"),
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        flows.snap(page, f"{name}-{width}")

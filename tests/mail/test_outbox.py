@@ -1,5 +1,4 @@
 import datetime as dt
-import smtplib
 
 import pytest
 from django.core import mail
@@ -8,7 +7,8 @@ from django.utils import timezone
 
 from mail import services
 from mail.models import EmailState, OutgoingEmail
-from mail.tasks import MAX_RETRIES, send_email
+from mail.services import MAX_RETRIES
+from mail.tasks import send_email
 from tests.mail.backends import FlakyBackend
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,12 +20,6 @@ def undelivered(monkeypatch):
     queued = []
     monkeypatch.setattr(send_email, "delay", queued.append)
     return queued
-
-
-@pytest.fixture(autouse=True)
-def retries_run_eagerly(monkeypatch):
-    """Let eager retries run through instead of surfacing Celery's Retry exception."""
-    monkeypatch.setitem(send_email.app.conf, "task_eager_propagates", False)
 
 
 def _queue(key="event:1:ada@example.org"):
@@ -45,37 +39,64 @@ def test_queue_email_same_key_twice_sends_one_message():
     assert OutgoingEmail.objects.get().state == EmailState.SENT
 
 
-def test_deliver_transient_failure_records_attempt_and_error(settings, undelivered):
+def _due(email_id):
+    """Let the backoff of a row run out, as time would."""
+    OutgoingEmail.objects.filter(pk=email_id).update(retry_at=timezone.now())
+
+
+def test_deliver_transient_failure_records_attempt_and_backoff(settings, undelivered):
     settings.EMAIL_BACKEND = "tests.mail.backends.DisconnectingBackend"
     email = _queue()
 
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        services.deliver(email.pk)
+    before = timezone.now()
+    services.deliver(email.pk)
 
     email.refresh_from_db()
     assert email.state == EmailState.QUEUED
     assert email.attempts == 1
     assert "SMTPServerDisconnected" in email.error
+    # Retried a minute later by the sweep, not at once.
+    assert (
+        before + dt.timedelta(seconds=59)
+        < email.retry_at
+        < timezone.now() + dt.timedelta(seconds=61)
+    )
+    assert services.requeue_stuck() == 0
 
 
-def test_send_email_task_gives_up_after_retries_and_marks_failed(settings, undelivered):
+def test_transient_failures_back_off_then_give_up_and_mark_failed(settings, undelivered):
     settings.EMAIL_BACKEND = "tests.mail.backends.DisconnectingBackend"
     email = _queue()
+    waits = []
 
-    send_email.apply(args=[email.pk])  # eager mode runs each retry at once, without backoff
+    for _ in range(MAX_RETRIES + 1):
+        start = timezone.now()
+        send_email.apply(args=[email.pk])
+        email.refresh_from_db()
+        if email.state == EmailState.QUEUED:
+            waits.append(round((email.retry_at - start).total_seconds() / 60))
+            _due(email.pk)
 
-    email.refresh_from_db()
+    assert waits == [1, 2, 4, 8, 16]
     assert email.state == EmailState.FAILED
     assert email.attempts == MAX_RETRIES + 1
     assert "gave up" in email.error
+    send_email.apply(args=[email.pk])  # a stray task changes nothing
+    assert OutgoingEmail.objects.get(pk=email.pk).attempts == MAX_RETRIES + 1
 
 
-def test_send_email_task_retry_after_hang_up_delivers_once(settings, undelivered):
+def test_retry_after_hang_up_delivers_once_when_due(settings, undelivered):
     settings.EMAIL_BACKEND = "tests.mail.backends.FlakyBackend"
     FlakyBackend.failures_left = 1
     email = _queue()
 
     send_email.apply(args=[email.pk])
+    assert services.requeue_stuck() == 0  # backing off
+    _due(email.pk)
+    undelivered_now = list(undelivered)
+    assert services.requeue_stuck() == 1
+    assert len(undelivered) == len(undelivered_now) + 1  # handed to the broker again
+    send_email.apply(args=[undelivered[-1]])
 
     email.refresh_from_db()
     assert email.state == EmailState.SENT
@@ -101,6 +122,7 @@ def test_deliver_sent_row_is_not_sent_again():
     assert len(mail.outbox) == 1
 
     services.deliver(email.pk)  # a redelivered task after the worker died
+    services.resend(OutgoingEmail.objects.get(pk=email.pk))  # and a stray resend
 
     assert len(mail.outbox) == 1
     assert OutgoingEmail.objects.get().attempts == 1
@@ -110,7 +132,7 @@ def test_requeue_stuck_sends_rows_whose_task_was_lost(monkeypatch, undelivered):
     old = _queue("event:old:ada@example.org")  # the broker "lost" both tasks at commit time
     recent = _queue("event:new:ada@example.org")
     OutgoingEmail.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - dt.timedelta(hours=1)
+        created_at=timezone.now() - dt.timedelta(minutes=2)
     )
     monkeypatch.undo()  # the broker is back: tasks run (eagerly, in tests)
 
@@ -120,6 +142,100 @@ def test_requeue_stuck_sends_rows_whose_task_was_lost(monkeypatch, undelivered):
     assert OutgoingEmail.objects.get(pk=old.pk).state == EmailState.SENT
     assert OutgoingEmail.objects.get(pk=recent.pk).state == EmailState.QUEUED
     assert [m.subject for m in mail.outbox] == ["Hello"]
+
+
+def test_requeue_stuck_does_not_publish_a_backlog_again_at_every_run(undelivered):
+    email = _queue()
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+
+    assert services.requeue_stuck() == 1
+    assert services.requeue_stuck() == 0  # its task is in the queue now
+    later = timezone.now() + dt.timedelta(seconds=61)
+    assert services.requeue_stuck(now=later) == 1  # still not taken a minute later: again
+    assert undelivered == [email.pk] * 3  # at commit, then twice by the sweep
+
+
+def test_claimed_row_is_left_alone_until_its_lease_runs_out(undelivered):
+    """A worker died after the relay accepted the message, before marking it sent: the
+    row stays "sending"; its copies all carry one Message-ID."""
+    email = _queue()
+    claimed = services.claim(email.pk)  # the dead worker's attempt
+    assert claimed.state == EmailState.SENDING
+    first_id = claimed.message_id
+
+    assert services.claim(email.pk) is None  # a redelivered task while the lease runs
+    services.deliver(email.pk)
+    assert mail.outbox == []
+    assert services.requeue_stuck() == 0
+
+    after_lease = timezone.now() + services.lease() + dt.timedelta(seconds=1)
+    assert services.requeue_stuck(now=after_lease) == 1
+    assert OutgoingEmail.objects.get(pk=email.pk).state == EmailState.QUEUED  # given back
+    services.deliver(undelivered[-1])
+
+    email.refresh_from_db()
+    assert email.state == EmailState.SENT
+    assert email.attempts == 2
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [first_id]
+
+
+def test_message_id_is_derived_from_the_row_and_never_changes(settings, undelivered):
+    settings.SITE_URL = "https://cfp.example.org/"
+    email = _queue("event:9:ada@example.org")
+    claimed = services.claim(email.pk)
+    assert claimed.message_id.startswith(f"<outbox-{email.pk}.")
+    assert claimed.message_id.endswith("@cfp.example.org>")
+
+    settings.SITE_URL = "https://elsewhere.example.net"  # moved: the row keeps its identity
+    OutgoingEmail.objects.filter(pk=email.pk).update(retry_at=timezone.now())
+    services.deliver(email.pk)
+
+    assert OutgoingEmail.objects.get(pk=email.pk).message_id == claimed.message_id
+    assert mail.outbox[0].message()["Message-ID"] == claimed.message_id
+
+
+def test_stale_attempt_cannot_overwrite_the_outcome_of_a_newer_one(settings, undelivered):
+    email = _queue()
+    stale = services.claim(email.pk)
+    OutgoingEmail.objects.filter(pk=email.pk).update(retry_at=timezone.now())  # lease over
+    services.deliver(email.pk)  # the newer attempt delivers
+    assert OutgoingEmail.objects.get(pk=email.pk).state == EmailState.SENT
+
+    services._attempt_failed(stale, ConnectionError("the stale worker's socket broke"))
+
+    email.refresh_from_db()
+    assert email.state == EmailState.SENT
+    assert email.error == ""
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Celery publishes to a port where no broker listens (connection refused)."""
+    from config.celery import app
+
+    # Celery prefers the environment's CELERY_BROKER_URL to its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
+    reset_pools()
+    yield
+    monkeypatch.undo()
+    app.conf.update(saved)
+    reset_pools()
+
+
+def test_publishing_with_the_broker_down_keeps_the_row_queued(broker_down, caplog):
+    email = _queue()  # commits; the publish after commit fails, and nothing is raised
+
+    assert OutgoingEmail.objects.get(pk=email.pk).state == EmailState.QUEUED
+    assert "the sweep hands it over later" in caplog.text
 
 
 def test_resend_failed_row_delivers_it(settings):
@@ -133,3 +249,11 @@ def test_resend_failed_row_delivers_it(settings):
 
     assert OutgoingEmail.objects.get(pk=email.pk).state == EmailState.SENT
     assert len(mail.outbox) == 1
+
+
+def test_resend_leaves_a_row_being_sent_alone(undelivered):
+    email = _queue()
+    services.claim(email.pk)
+
+    assert services.resend(OutgoingEmail.objects.get(pk=email.pk)) is False
+    assert OutgoingEmail.objects.get(pk=email.pk).state == EmailState.SENDING

@@ -50,11 +50,6 @@ def open_call(db):
     return workshop
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the submission's confirmation is queued by mail.services.queue_email, whose "
-    "publish is made safe on its own branch; remove this marker once both are merged",
-)
 def test_a_paper_submitted_while_the_broker_is_down_is_confirmed(
     dead_broker, open_call, client, media_root
 ):

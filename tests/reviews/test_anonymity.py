@@ -11,10 +11,10 @@ from pypdf import PdfReader
 from mail.models import OutgoingEmail
 from reviews.enums import Phase
 from reviews.services.assignments import assign
-from reviews.services.decisions import release_decisions, stage_decision
+from reviews.services.decisions import stage_decision
 from reviews.services.discussion import post_comment
 from reviews.services.reminders import send_due_reminders
-from tests.scenarios import AUTHOR_SECRETS, REVIEWER_SECRETS, set_phase, submit_review
+from tests.scenarios import AUTHOR_SECRETS, REVIEWER_SECRETS, release_now, set_phase, submit_review
 
 
 def assert_no_secrets(text: str, secrets, where: str):
@@ -93,7 +93,7 @@ def test_author_pages_and_decision_emails_never_show_reviewers(
     set_phase(s.workshop, Phase.DECISIONS)
     stage_decision(submission=s.paper, outcome="accept_talk", comments="Well done.", by=s.chair)
     with django_capture_on_commit_callbacks(execute=True):
-        release_decisions(workshop=s.workshop, by=s.chair)
+        release_now(workshop=s.workshop, by=s.chair)
 
     client = login(s.author)
     response = client.get(reverse("reviews:author_view", args=[s.workshop.slug, 1]))
@@ -162,7 +162,7 @@ def test_author_reviews_template_tag_for_submission_pages(
 
     before = render(s.author)
     with django_capture_on_commit_callbacks(execute=True):
-        release_decisions(workshop=s.workshop, by=s.chair)
+        release_now(workshop=s.workshop, by=s.chair)
     s.paper.refresh_from_db()
     from reviews.permissions import forget_rights
 

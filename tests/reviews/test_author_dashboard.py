@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews.enums import Phase
-from reviews.services.decisions import release_decisions, stage_decision
+from reviews.services.decisions import stage_decision
 from tests import factories as base
-from tests.scenarios import set_phase
+from tests.scenarios import release_now, set_phase
 
 
 def _more_papers(scenario, n):
@@ -29,7 +29,7 @@ def test_dashboard_shows_outcome_only_after_release(scenario, login):
     url = reverse("submissions:dashboard")
 
     before = client.get(url).content.decode()
-    release_decisions(workshop=scenario.workshop, by=scenario.chair)
+    release_now(workshop=scenario.workshop, by=scenario.chair)
     after = client.get(url).content.decode()
 
     assert "Accepted — poster" not in before and "#decision-heading" not in before
@@ -48,10 +48,10 @@ def test_dashboard_decisions_query_count_is_constant(scenario, login):
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    release_decisions(workshop=scenario.workshop, by=scenario.chair)
+    release_now(workshop=scenario.workshop, by=scenario.chair)
     one = count()
     _more_papers(scenario, 5)
-    release_decisions(workshop=scenario.workshop, by=scenario.chair)
+    release_now(workshop=scenario.workshop, by=scenario.chair)
 
     assert count() == one
     assert client.get(url).content.decode().count("Accepted — talk") == 5

@@ -8,9 +8,9 @@ from mail.models import OutgoingEmail
 from reviews.enums import Phase
 from reviews.models import Decision
 from reviews.permissions import excluded_submission_ids, paper_rights
-from reviews.services.decisions import release_decisions, stage_decision, staged_decisions
+from reviews.services.decisions import stage_decision, staged_decisions
 from tests import factories as base
-from tests.scenarios import REVIEWER_NAME, set_phase, submit_review
+from tests.scenarios import REVIEWER_NAME, release_now, set_phase, submit_review
 
 
 @pytest.fixture(params=["account", "email"])
@@ -52,7 +52,7 @@ def test_author_chair_cannot_see_nor_release_staged_decision(staged, author_chai
         staged.other_paper.pk
     ]
 
-    release = release_decisions(workshop=staged.workshop, by=author_chair)
+    release = release_now(workshop=staged.workshop, by=author_chair)
 
     assert list(release.decisions.values_list("submission_id", flat=True)) == [
         staged.other_paper.pk
@@ -86,7 +86,7 @@ def test_outbox_hides_mail_about_authored_paper(
     staged, author_chair, login, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        release_decisions(workshop=staged.workshop, by=staged.chair)
+        release_now(workshop=staged.workshop, by=staged.chair)
     assert OutgoingEmail.objects.filter(idempotency_key__contains=f":{staged.paper.pk}:").exists()
 
     body = login(author_chair).get(reverse("reviews:outbox", args=[staged.workshop.slug]))

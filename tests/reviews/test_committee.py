@@ -175,7 +175,9 @@ def test_non_chairs_cannot_invite(scenario, login, role):
     assert not ReviewerInvitation.objects.exists()
 
 
-def test_invitee_signs_up_verifies_and_returns_to_the_accept_link(scenario, client):
+def test_invitee_signs_up_verifies_and_returns_to_the_accept_link(
+    scenario, client, django_capture_on_commit_callbacks
+):
     import re
 
     invitation = ReviewerInvitation.objects.create(
@@ -185,16 +187,17 @@ def test_invitee_signs_up_verifies_and_returns_to_the_accept_link(scenario, clie
     login_url = client.get(accept)["Location"]
     next_url = login_url.split("next=", 1)[1]
 
-    client.post(
-        f"/accounts/signup/?next={next_url}",
-        {
-            "email": "newbie@new.example",
-            "password1": "a-long-pass-2026!",
-            "password2": "a-long-pass-2026!",
-            "full_name": "New Bie",
-            "next": accept,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends at commit
+        client.post(
+            f"/accounts/signup/?next={next_url}",
+            {
+                "email": "newbie@new.example",
+                "password1": "a-long-pass-2026!",
+                "password2": "a-long-pass-2026!",
+                "full_name": "New Bie",
+                "next": accept,
+            },
+        )
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     path = link.split("testserver", 1)[-1] if "testserver" in link else "/" + link.split("/", 3)[3]
     response = client.post(path)

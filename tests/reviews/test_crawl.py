@@ -9,13 +9,14 @@ import pytest
 
 from reviews.enums import Phase
 from reviews.services.assignments import assign
-from reviews.services.decisions import release_decisions, stage_decision
+from reviews.services.decisions import stage_decision
 from reviews.services.discussion import post_comment
 from tests.scenarios import (
     AUTHOR_SECRETS,
     COMMITTEE_AFFILIATION,
     REVIEWER_EMAIL,
     REVIEWER_NAME,
+    release_now,
     set_phase,
     submit_review,
 )
@@ -76,7 +77,7 @@ def _advance(s, second, phase):
         set_phase(s.workshop, Phase.DECISIONS)
         stage_decision(submission=s.paper, outcome="accept_talk", comments="Bravo.", by=s.chair)
         stage_decision(submission=s.other_paper, outcome="reject", by=s.chair)
-        release_decisions(workshop=s.workshop, by=s.chair)
+        release_now(workshop=s.workshop, by=s.chair)
 
 
 def test_crawl_reviewers_and_authors_in_every_phase(full_scenario, login):

@@ -14,7 +14,6 @@ from reviews.models import Decision, DecisionRelease, DecisionTemplate
 from reviews.services import ReviewFlowError
 from reviews.services.decisions import (
     notification_key,
-    release_decisions,
     render_decision_email,
     stage_decision,
 )
@@ -22,7 +21,7 @@ from reviews.services.templating import render_template, validate_template
 from reviews.tasks import send_decision_notifications
 from submissions.models import Submission
 from tests import factories as base
-from tests.scenarios import set_phase, submit_review
+from tests.scenarios import release_now, set_phase, submit_review
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def test_release_sets_states_and_notifies_each_author_once(
     decided, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        release = release_decisions(workshop=decided.workshop, by=decided.chair)
+        release = release_now(workshop=decided.workshop, by=decided.chair)
 
     assert Submission.objects.get(pk=decided.paper.pk).state == "accepted"
     assert Submission.objects.get(pk=decided.other_paper.pk).state == "rejected"
@@ -59,7 +58,7 @@ def test_notification_task_run_twice_sends_nothing_more(
     decided, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        release = release_decisions(workshop=decided.workshop, by=decided.chair)
+        release = release_now(workshop=decided.workshop, by=decided.chair)
     with django_capture_on_commit_callbacks(execute=True):
         send_decision_notifications.delay(release.pk)
         send_decision_notifications.delay(release.pk)
@@ -85,7 +84,7 @@ def test_notification_task_crash_midway_then_rerun_sends_each_once(
     with mock.patch.object(decisions, "queue_email", side_effect=flaky):
         with pytest.raises((ConnectionError, Retry)):
             with django_capture_on_commit_callbacks(execute=True):
-                release = release_decisions(workshop=decided.workshop, by=decided.chair)
+                release = release_now(workshop=decided.workshop, by=decided.chair)
     release = DecisionRelease.objects.get()
     assert OutgoingEmail.objects.filter(template_role__startswith="reviews.decision").count() == 1
     assert release.notified_at is None
@@ -104,7 +103,7 @@ def test_release_is_refused_before_decisions_phase(decided):
     set_phase(decided.workshop, Phase.REVIEWING)
 
     with pytest.raises(ReviewFlowError):
-        release_decisions(workshop=decided.workshop, by=decided.chair)
+        release_now(workshop=decided.workshop, by=decided.chair)
 
     assert not DecisionRelease.objects.exists()
     assert Submission.objects.get(pk=decided.paper.pk).state == "submitted"
@@ -114,7 +113,7 @@ def test_conflicted_chair_cannot_decide_nor_release_the_paper(decided):
     with pytest.raises(ReviewFlowError):
         stage_decision(submission=decided.paper, outcome="reject", by=decided.conflicted_chair)
 
-    release = release_decisions(workshop=decided.workshop, by=decided.conflicted_chair)
+    release = release_now(workshop=decided.workshop, by=decided.conflicted_chair)
 
     # The conflicted chair released only the paper they may see; the other stays staged.
     assert list(release.decisions.values_list("submission_id", flat=True)) == [
@@ -133,7 +132,7 @@ def test_outcome_not_offered_by_workshop_is_refused(decided):
 
 def test_released_decision_cannot_be_changed(decided, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        release_decisions(workshop=decided.workshop, by=decided.chair)
+        release_now(workshop=decided.workshop, by=decided.chair)
 
     with pytest.raises(ReviewFlowError):
         stage_decision(submission=decided.paper, outcome="reject", by=decided.chair)
@@ -152,14 +151,14 @@ def test_author_cannot_read_reviews_before_release(decided, login):
     assert paper_page.status_code == 404
 
 
-def test_release_view_by_chair(decided, login, django_capture_on_commit_callbacks):
+def test_posting_to_the_decisions_page_releases_nothing(decided, login):
     client = login(decided.chair)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reviews:decisions", args=[decided.workshop.slug]))
 
-    assert response.status_code == 302
-    assert DecisionRelease.objects.count() == 1
-    assert len(mail.outbox) == 3
+    response = client.post(reverse("reviews:decisions", args=[decided.workshop.slug]))
+
+    assert response.status_code == 405
+    assert DecisionRelease.objects.count() == 0
+    assert OutgoingEmail.objects.count() == 0
 
 
 # --- Templates -----------------------------------------------------------------------------
@@ -220,12 +219,16 @@ def test_custom_template_used_in_notification(decided, django_capture_on_commit_
         workshop=decided.workshop, outcome="reject", subject="Sorry #{number}", body="{title}"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        release_decisions(workshop=decided.workshop, by=decided.chair)
+        release_now(workshop=decided.workshop, by=decided.chair)
 
     reject = [m for m in mail.outbox if "Sorry" in m.subject]
     assert len(reject) == 1
     assert reject[0].subject == "[WRL 2026] Sorry #2"
-    assert reject[0].body == "Poisoning at scale"
+    # A template without {paper_url} still gets the link to the paper and its reviews.
+    assert reject[0].body == (
+        "Poisoning at scale\n\nYour paper and its reviews: "
+        f"https://cfp.example.org/submissions/{decided.workshop.slug}/2/\n"
+    )
 
 
 def test_render_decision_email_has_no_confidential_note(decided):
@@ -242,7 +245,7 @@ def test_render_decision_email_has_no_confidential_note(decided):
 def test_decision_for_unreviewable_paper_is_not_released(decided):
     base.SubmissionFactory(workshop=decided.workshop, number=3, submitted=True, state="withdrawn")
 
-    release = release_decisions(workshop=decided.workshop, by=decided.chair)
+    release = release_now(workshop=decided.workshop, by=decided.chair)
 
     assert release.decisions.count() == 2
 
@@ -261,7 +264,7 @@ def test_lost_notification_is_queued_again_by_the_beat_task(
     from reviews.tasks import renotify_pending_releases
 
     # The broker was down at commit: the notification task never ran.
-    release = release_decisions(workshop=decided.workshop, by=decided.chair)
+    release = release_now(workshop=decided.workshop, by=decided.chair)
     assert DecisionRelease.objects.get(pk=release.pk).notified_at is None
     DecisionRelease.objects.filter(pk=release.pk).update(
         created_at=timezone.now() - dt.timedelta(minutes=30)
@@ -278,8 +281,36 @@ def test_lost_notification_is_queued_again_by_the_beat_task(
     assert "reviews.renotify_pending_releases" in {e["task"] for e in BEAT_SCHEDULE.values()}
 
 
+def test_release_whose_notification_progresses_is_not_started_twice(decided):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reviews.services.decisions import renotify_pending_releases
+
+    release = release_now(workshop=decided.workshop, by=decided.chair)
+    DecisionRelease.objects.filter(pk=release.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    OutgoingEmail.objects.create(  # the running notification queued a letter just now
+        workshop=decided.workshop,
+        recipient="a@example.org",
+        subject="s",
+        body="b",
+        idempotency_key=f"decision:{release.pk}:1:a@example.org",
+        template_role="reviews.decision.accept",
+    )
+    assert renotify_pending_releases() == 0
+
+    # No sign of life for a minute (its worker was killed): started again.
+    later = timezone.now() + dt.timedelta(seconds=61)
+    with mock.patch("reviews.tasks.send_decision_notifications.delay") as delay:
+        assert renotify_pending_releases(now=later) == 1
+    delay.assert_called_once_with(release.pk)
+
+
 def test_decisions_page_shows_notification_status(decided, login):
-    release = release_decisions(workshop=decided.workshop, by=decided.chair)
+    release = release_now(workshop=decided.workshop, by=decided.chair)
     client = login(decided.chair)
 
     pending = client.get(reverse("reviews:decisions", args=[decided.workshop.slug]))
@@ -299,7 +330,7 @@ def test_partial_release_keeps_the_phase_and_undecided_papers_in_discussion(deci
 
     Decision.objects.filter(submission=decided.other_paper).delete()
 
-    release_decisions(workshop=decided.workshop, by=decided.chair)
+    release_now(workshop=decided.workshop, by=decided.chair)
 
     decided.workshop.refresh_from_db()
     assert review_settings(decided.workshop).phase == Phase.DECISIONS
@@ -308,7 +339,7 @@ def test_partial_release_keeps_the_phase_and_undecided_papers_in_discussion(deci
 def test_full_release_moves_to_notified(decided):
     from reviews.permissions import forget_settings, review_settings
 
-    release_decisions(workshop=decided.workshop, by=decided.chair)
+    release_now(workshop=decided.workshop, by=decided.chair)
 
     forget_settings(decided.workshop)
     assert review_settings(decided.workshop).phase == Phase.NOTIFIED
@@ -316,7 +347,7 @@ def test_full_release_moves_to_notified(decided):
 
 def test_author_sees_reviews_of_released_paper_in_any_phase(decided, login):
     Decision.objects.filter(submission=decided.other_paper).delete()
-    release_decisions(workshop=decided.workshop, by=decided.chair)
+    release_now(workshop=decided.workshop, by=decided.chair)
     set_phase(decided.workshop, Phase.DISCUSSION)
 
     body = login(decided.author).get(

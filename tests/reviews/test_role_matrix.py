@@ -178,7 +178,18 @@ def _post_cases(s):
             {},
             chairs_redirect,
         ),
-        ("release", reverse("reviews:decisions", args=[slug]), {}, chairs_redirect),
+        (
+            "release",
+            reverse("reviews:release_confirm", args=[slug]),
+            {"fingerprint": ""},
+            chairs_redirect,
+        ),
+        (
+            "decision_stage",
+            reverse("reviews:decision_stage", args=[slug, 1]),
+            {"outcome": "reject"},
+            {"chair": 302},
+        ),
         (
             "conflict_add",
             reverse("reviews:conflicts", args=[slug]),
@@ -212,6 +223,7 @@ POST_NAMES = [
     "outbox_resend",
     "invitation_resend",
     "release",
+    "decision_stage",
     "conflict_add",
     "conflict_remove",
     "review_submit",
