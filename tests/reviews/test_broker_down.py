@@ -2,6 +2,8 @@
 page, and the beat sweep sends the notifications once the broker is back. The broker is real
 but unreachable (``dead_broker``: Redis on a closed port, not eager); nothing is mocked."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -33,7 +35,10 @@ def test_decisions_released_while_the_broker_is_down_stand_and_are_sent_later(
     from config.celery import app
 
     client.force_login(decided.chair)
-    response = client.post(reverse("reviews:decisions", args=[decided.workshop.slug]))
+    url = reverse("reviews:release_confirm", args=[decided.workshop.slug])
+    page = client.get(url).content.decode()
+    fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
+    response = client.post(url, {"fingerprint": fingerprint})
 
     assert response.status_code == 302
     release = DecisionRelease.objects.get()
