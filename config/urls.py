@@ -11,3 +11,5 @@ urlpatterns = [
     path("review/", include("reviews.urls")),
     path("", include("workshops.urls")),
 ]
+
+handler500 = "config.views.server_error"

@@ -30,7 +30,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .dispatch import publish, publish_after_commit
+from config.dispatch import publish, publish_on_commit
+
 from .models import EmailState, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def queue_email(
     except IntegrityError:
         # Two workers raced on the same key: the other one's row wins.
         return OutgoingEmail.objects.get(idempotency_key=key)
-    publish_after_commit(SEND_TASK, email.pk)
+    publish_on_commit(SEND_TASK, email.pk)
     return email
 
 
@@ -259,5 +260,5 @@ def resend(email: OutgoingEmail) -> bool:
         .update(state=EmailState.QUEUED, error="", attempts=0, retry_at=None)
     )
     if requeued:
-        publish_after_commit(SEND_TASK, email.pk)
+        publish_on_commit(SEND_TASK, email.pk)
     return bool(requeued)

@@ -28,7 +28,7 @@ def send_assignment_emails(run_id: int) -> int:
 
     Idempotent: only rows still queued are handed over, and delivery itself skips sent rows.
     """
-    from mail.dispatch import publish
+    from config.dispatch import publish
 
     from .models import AssignmentRun
     from .services.auto_assign import email_ids_of_run

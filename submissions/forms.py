@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from workshops.concurrency import VersionedFormMixin
+from workshops.formsets import CheckedManagementFormMixin
 
 from . import pdf
 from .enums import SubmissionState
@@ -232,7 +233,7 @@ class AuthorForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class BaseAuthorFormSet(forms.BaseFormSet):
+class BaseAuthorFormSet(CheckedManagementFormMixin, forms.BaseFormSet):
     """The ordered authors; works without JavaScript: order numbers, delete boxes, blank rows."""
 
     def __init__(self, *args, user_emails=(), current_emails=(), removal_refusal="", **kwargs):
@@ -252,7 +253,9 @@ class BaseAuthorFormSet(forms.BaseFormSet):
             form.fields["DELETE"].label = "Remove"
 
     def clean(self):
-        if any(self.errors):
+        # A missing or tampered management form leaves no forms to check (Django has already
+        # recorded the error), and ``ordered_forms`` does not exist on an invalid formset.
+        if any(self.errors) or not self.management_form.is_valid():
             return
         emails = []
         for form in self.ordered_forms:
@@ -291,6 +294,9 @@ AuthorFormSet = forms.formset_factory(
     can_delete=True,
     max_num=MAX_AUTHORS,
     validate_max=True,
+    # A posted TOTAL_FORMS above this is refused with a form error instead of building (and
+    # rendering back) a thousand forms.
+    absolute_max=MAX_AUTHORS + 10,
 )
 
 

@@ -1,7 +1,10 @@
 """Fixtures shared by every test module; factories live in tests/factories.py."""
 
+import socket
+
 import pytest
 
+from config.settings.base import broker_transport_options
 from tests import factories
 
 
@@ -31,3 +34,38 @@ def author_user(db):
 @pytest.fixture
 def reviewer_user(db, workshop):
     return factories.member(workshop, "reviewer", full_name="Rita Reviewer")
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _forget_connections(app) -> None:
+    """Drop the app's cached connection and producer pools, so the next publish connects to
+    whatever ``broker_url`` now says."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def dead_broker():
+    """The Celery app publishes to a Redis broker that refuses connections (not eager)."""
+    from config.celery import app
+
+    url = f"redis://127.0.0.1:{closed_port()}/0"
+    overrides = {
+        "broker_url": url,
+        "broker_write_url": None,
+        "task_always_eager": False,
+        "broker_transport_options": broker_transport_options(url),
+    }
+    saved = {key: app.conf.get(key) for key in overrides}
+    app.conf.update(overrides)
+    _forget_connections(app)
+    try:
+        yield url
+    finally:
+        app.conf.update(saved)
+        _forget_connections(app)

@@ -14,6 +14,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from .concurrency import VersionedFormMixin, claim, conflict_with
 from .enums import AOE, DateKind, PresentationOutcome
+from .formsets import CheckedManagementFormMixin
 from .models import (
     ImportantDate,
     Person,
@@ -238,7 +239,11 @@ class TopicForm(forms.ModelForm):
         )
 
 
-class BaseTopicFormSet(BaseInlineFormSet):
+class BaseCallFormSet(CheckedManagementFormMixin, BaseInlineFormSet):
+    """The rows of the call (dates, topics...) on the edit page."""
+
+
+class BaseTopicFormSet(BaseCallFormSet):
     """Topics with their parent restricted to this workshop's top-level topics.
 
     Also refuses what a single form cannot see: putting a topic under one that this same
@@ -287,7 +292,7 @@ class ImportantDateForm(ZonedFormMixin, forms.ModelForm):
         fields = ["kind", "original_at", "extended_at", "note"]
 
 
-class BaseImportantDateFormSet(BaseInlineFormSet):
+class BaseImportantDateFormSet(BaseCallFormSet):
     """Dates of a call; one extra row per kind not yet set, and the order of kinds enforced."""
 
     def __init__(self, *args, **kwargs):
@@ -393,7 +398,7 @@ def criteria_locked(workshop) -> bool:
     return reviews_criteria_locked(workshop)
 
 
-class BaseReviewCriterionFormSet(BaseInlineFormSet):
+class BaseReviewCriterionFormSet(BaseCallFormSet):
     """The criteria; read-only once reviews exist: every field disabled, no blank rows, no
     deletion, and a post that tries to change, add or delete a criterion is refused."""
 
@@ -477,9 +482,21 @@ class ScheduleItemForm(ZonedFormMixin, forms.ModelForm):
         return cleaned
 
 
-def _formset(model, form, formset=BaseInlineFormSet, extra=2):
+# Rows a formset of the call may hold. A posted TOTAL_FORMS above it is refused with a form
+# error (Django's ``absolute_max``) instead of building and rendering back thousands of forms.
+MAX_ROWS = 200
+
+
+def _formset(model, form, formset=None, extra=2):
     return inlineformset_factory(
-        Workshop, model, form=form, formset=formset, extra=extra, can_delete=True
+        Workshop,
+        model,
+        form=form,
+        formset=formset or BaseCallFormSet,
+        extra=extra,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
     )
 
 

@@ -234,6 +234,29 @@ MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=60)
 MAIL_REQUEUE_AFTER_SECONDS = env.int("MAIL_REQUEUE_AFTER_SECONDS", default=60)
 MAIL_SWEEP_SECONDS = env.int("MAIL_SWEEP_SECONDS", default=30)
 
+# A broker that is down must not hold a web request for long: connect within a second or two
+# and retry a publish once (the dispatch helpers log and swallow what still fails after the
+# COMMIT; the sweeps of the mail and reviews apps queue the work again).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.5)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+
+
+def broker_transport_options(url: str) -> dict:
+    """Transport options bounding a publish to a broker that does not answer: kombu retries a
+    connection until ``broker_connection_timeout`` by default (per publish attempt), and the
+    Redis transport has no connect timeout of its own (an unreachable host would hang)."""
+    options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+    if url.startswith(("redis://", "rediss://")):
+        # socket_timeout stays above kombu's 1 s BRPOP wait, which the worker's reads rely on.
+        options |= {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT, "socket_timeout": 2}
+    return options
+
+
 # Celery. The embedded default broker is kombu's filesystem transport: no server to run.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -257,8 +280,10 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
         # Look for such tasks about every 30 s instead of every ~100 s.
         "unacked_restore_throttle": 3,
-        "socket_connect_timeout": 5,
+        **broker_transport_options(CELERY_BROKER_URL),
     }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # The queue tasks and beat publish to (a worker started with -Q consumes only the queues named).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
@@ -282,7 +307,8 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors": {"()": "config.logging.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django's own console handler would print each line a second time beside the root's.

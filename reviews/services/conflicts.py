@@ -287,10 +287,15 @@ def remove_conflict(*, submission, user, by) -> int:
 
 def queue_detection(workshop_id: int) -> None:
     """Run the automatic detection of ``workshop_id`` (the Celery task) once the current
-    transaction commits. The task is idempotent, so queueing it twice costs only time."""
+    transaction commits. The task is idempotent, so queueing it twice costs only time. When the
+    broker is down the detection runs in this process instead (no sweep would run it, and a
+    paper must not be assigned to a conflicted reviewer meanwhile); it is never raised: what
+    triggered the detection is committed."""
+    from config.dispatch import publish_on_commit
+
     from ..tasks import detect_conflicts as task
 
-    transaction.on_commit(lambda: task.delay(workshop_id))
+    publish_on_commit(task, workshop_id, inline_if_down=True)
 
 
 def active_conflict_pairs(workshop) -> set[tuple[int, int]]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from mail.dispatch import publish, publish_after_commit
+from config.dispatch import publish, publish_on_commit
 from mail.models import EmailState, OutgoingEmail
 from mail.services import queue_email
 from submissions.enums import SubmissionState
@@ -177,7 +177,7 @@ def release_decisions(*, workshop, by, fingerprint: str) -> DecisionRelease | No
         forget_settings(workshop)
         # A broker outage must not turn the saved release into an error page: the beat task
         # renotify_pending_releases starts the notification once the broker is back.
-        publish_after_commit(send_decision_notifications, release.pk)
+        publish_on_commit(send_decision_notifications, release.pk)
     return release
 
 
@@ -378,7 +378,7 @@ def notify_release(release_id: int) -> int:
             if key in earlier:
                 if earlier[key] == EmailState.QUEUED:
                     email_id = OutgoingEmail.objects.get(idempotency_key=key).pk
-                    publish_after_commit("mail.send_email", email_id)
+                    publish_on_commit("mail.send_email", email_id)
                 continue
             subject, body = render_decision_email(
                 decision, author, templates=templates, reviews=text

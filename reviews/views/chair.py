@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.forms import modelformset_factory
+from django.forms import BaseModelFormSet, modelformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +18,7 @@ from mail.services import resend
 from submissions.enums import SubmissionState
 from workshops.concurrency import EditConflict, saved_values
 from workshops.enums import MemberRole
+from workshops.formsets import CheckedManagementFormMixin
 from workshops.models import Membership, ReviewCriterion
 from workshops.tables import Column, Table
 
@@ -66,7 +67,7 @@ from ..services.decisions import (
 )
 from ..services.reminders import remind_late_reviewers
 from ..services.reviewing import criteria_locked
-from .common import managed_workshop_or_404, paper_or_404
+from .common import managed_workshop_or_404, paper_or_404, posted_id
 
 
 def _dashboard_columns(criteria) -> list[Column]:
@@ -180,11 +181,26 @@ def settings_view(request, slug):
     )
 
 
+MAX_CRITERIA = 50
+
+
+class CriteriaFormSet(CheckedManagementFormMixin, BaseModelFormSet):
+    pass
+
+
 @login_required
 def criteria(request, slug):
     workshop = managed_workshop_or_404(request, slug)
     locked = criteria_locked(workshop)
-    FormSet = modelformset_factory(ReviewCriterion, form=CriterionForm, extra=1, can_delete=True)
+    FormSet = modelformset_factory(
+        ReviewCriterion,
+        form=CriterionForm,
+        formset=CriteriaFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=MAX_CRITERIA,
+        absolute_max=MAX_CRITERIA,  # a larger posted TOTAL_FORMS is a form error
+    )
     queryset = ReviewCriterion.objects.filter(workshop=workshop)
     if request.method == "POST":
         if locked:
@@ -224,9 +240,9 @@ def conflicts(request, slug):
             return redirect("reviews:conflicts", slug=slug)
         if action == "remove":
             paper = get_object_or_404(
-                papers_for_manager(request.user, workshop), pk=request.POST.get("submission")
+                papers_for_manager(request.user, workshop), pk=posted_id(request, "submission")
             )
-            user = get_object_or_404(User, pk=request.POST.get("user"))
+            user = get_object_or_404(User, pk=posted_id(request, "user"))
             remove_conflict(submission=paper, user=user, by=request.user)
             messages.success(request, f"Conflict of {user} with paper #{paper.number} removed.")
             return redirect("reviews:conflicts", slug=slug)
@@ -315,13 +331,13 @@ def manage_paper(request, slug, number):
                 messages.success(request, f"{reviewer} assigned to paper #{number}.")
             elif action == "unassign":
                 assignment = get_object_or_404(
-                    Assignment, pk=request.POST.get("assignment"), submission=submission
+                    Assignment, pk=posted_id(request, "assignment"), submission=submission
                 )
                 unassign(assignment, by=request.user)
                 messages.success(request, f"{assignment.reviewer} unassigned.")
             elif action == "due":
                 assignment = get_object_or_404(
-                    Assignment, pk=request.POST.get("assignment"), submission=submission
+                    Assignment, pk=posted_id(request, "assignment"), submission=submission
                 )
                 form = DueForm(request.POST)
                 with timezone.override(workshop.tzinfo):

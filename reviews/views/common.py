@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -9,6 +10,14 @@ from submissions.models import Submission
 from workshops.models import Workshop
 
 from ..permissions import PaperRights, is_committee, is_manager, paper_rights
+
+
+def posted_id(request, name: str) -> int:
+    """The id posted as ``name``; anything but a number is a bad request (400), not a 500."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise BadRequest(f"{name}: not an id")
+    return int(value)
 
 
 def workshop_or_404(slug: str) -> Workshop:

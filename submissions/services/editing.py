@@ -269,9 +269,17 @@ def save_submission(
                     pk=workshop.pk
                 )
                 if form_token:
+                    # The same form again: a double click, or a retry after an error page
+                    # whose request had in fact committed. Only its own author's form counts
+                    # (a token copied from someone else's page is simply not reused).
                     previous = Submission.objects.filter(form_token=form_token).first()
-                    if previous is not None:
+                    if previous is not None and (
+                        previous.created_by_id == getattr(by, "pk", None)
+                        and previous.workshop_id == workshop.pk
+                    ):
                         return SaveResult(previous, duplicate=True)
+                    if previous is not None:
+                        form_token = None
                 locked_workshop = Workshop.objects.prefetch_related("dates").get(
                     pk=locked_workshop.pk
                 )

@@ -266,8 +266,9 @@ def _report_save(request, result) -> None:
     if result.duplicate:
         messages.info(
             request,
-            "This form was already saved (it was sent twice); nothing was changed or e-mailed "
-            "again.",
+            f"This form was already saved as submission #{submission.number} (it was sent "
+            "twice, or sent again after an error page): nothing was changed or e-mailed again. "
+            "Check below that everything is as you want it.",
         )
     elif result.submitted:
         messages.success(

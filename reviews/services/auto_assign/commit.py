@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from config.dispatch import publish_on_commit
 from mail.models import EmailState, OutgoingEmail
 from submissions.models import Submission
 from workshops.enums import DateKind
@@ -162,7 +163,9 @@ def commit_run(run: AssignmentRun, *, by) -> CommitResult:
             from ...auto_assign_tasks import send_assignment_emails
 
             run_id = locked_run.pk
-            transaction.on_commit(lambda: send_assignment_emails.delay(run_id))
+            # The e-mails are outbox rows already: if the broker is down, the outbox sweep
+            # sends them once it is back.
+            publish_on_commit(send_assignment_emails, run_id)
     return outcome
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from config.dispatch import publish_on_commit
 from submissions.enums import ACTIVE_STATES
 from workshops.enums import MemberRole
 from workshops.jobs import WORKER_DIED, Heartbeat, stale
@@ -52,7 +53,9 @@ def create_run(workshop, *, by, params: RunParams) -> AssignmentRun:
     if params.reviewers_per_paper < 1:
         raise AutoAssignError("Each paper needs at least one reviewer.")
     run = AssignmentRun.objects.create(workshop=workshop, created_by=by, params=params.as_json())
-    transaction.on_commit(lambda: run_auto_assignment.delay(run.pk))
+    # A broker that is down leaves the run queued (the page says so) instead of a 500; the stale
+    # sweep fails a run no worker started, and the chair can start it again.
+    publish_on_commit(run_auto_assignment, run.pk)
     return run
 
 
