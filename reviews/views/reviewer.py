@@ -358,6 +358,12 @@ def review_edit(request, slug, number):
     criteria = ReviewCriterion.objects.filter(workshop=submission.workshop)
     form = ReviewForm(request.POST or None, criteria=criteria, review=review)
     status = 400 if request.method == "POST" else 200
+    if (
+        request.method == "POST"
+        and request.headers.get("HX-Request")
+        and "autosave" in request.POST
+    ):
+        return _autosave(request, form, assignment, review, rights)
     if request.method == "POST":
         if not rights.review_open:
             messages.error(
@@ -430,6 +436,41 @@ def review_edit(request, slug, number):
         },
         status=status,
     )
+
+
+def _autosave(request, form, assignment, review, rights):
+    """A draft saved while the reviewer types (htmx): the status line, and the new version for
+    the form's hidden field, so the next save (by hand or automatic) is not refused as stale.
+    A submitted review is only changed on purpose, with "Update review"."""
+    context = {"saved": None, "problem": "", "version": None}
+    if not rights.review_open:
+        context["problem"] = "The review can no longer be changed: nothing was saved."
+    elif review is not None and review.is_submitted:
+        context["problem"] = "Changes to a submitted review are saved with “Update review”."
+    elif not form.is_valid():
+        context["problem"] = "Not saved automatically: the form has a problem; save the draft."
+    else:
+        try:
+            review = save_review(
+                assignment=assignment,
+                user=request.user,
+                data=form.review_input(),
+                scores=form.scores(),
+                submit=False,
+                version=form.loaded_version,
+            )
+        except EditConflict:
+            context["problem"] = (
+                "Not saved automatically: this review was saved in another window or tab. "
+                "Save the draft to see what differs."
+            )
+        except ReviewFlowError as exc:
+            context["problem"] = f"Not saved automatically: {exc}"
+        else:
+            context["saved"] = timezone.now()
+            context["version"] = review.version
+    context["workshop"] = assignment.submission.workshop
+    return render(request, "reviews/includes/autosave_status.html", context)
 
 
 @login_required

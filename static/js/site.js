@@ -32,4 +32,29 @@
   }
   tick();
   setInterval(tick, 1000);
+
+  // A review form that saves drafts as the reviewer types (htmx): a real submit waits for an
+  // automatic save in flight, so that it carries the version that save handed back, and no
+  // automatic save starts once the form is being sent.
+  document.querySelectorAll("form[hx-vals*='autosave']").forEach(function (form) {
+    var sending = false;
+    form.addEventListener("htmx:beforeRequest", function (evt) {
+      if (sending) evt.preventDefault();
+    });
+    form.addEventListener("submit", function (evt) {
+      if (sending) return;
+      sending = true;
+      if (!form.classList.contains("htmx-request")) return;
+      evt.preventDefault();
+      var submitter = evt.submitter, resumed = false;
+      function resume() {
+        if (resumed) return;
+        resumed = true;
+        form.requestSubmit(submitter);
+      }
+      ["htmx:afterSettle", "htmx:responseError", "htmx:sendError"].forEach(function (name) {
+        form.addEventListener(name, resume, { once: true });
+      });
+    });
+  });
 })();

@@ -22,7 +22,7 @@ def test_reviewer_reviews_assigned_paper_without_seeing_authors(page, login):
     page.get_by_role("link", name="My papers").click()
     flows.snap(page, "reviewer-workshop")
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=paper.title))
-    assert row.get_by_role("cell").last.inner_text() == "Not started"
+    assert row.get_by_role("cell").last.inner_text().startswith("Not started")
     row.get_by_role("link", name=paper.title).click()
 
     # The paper page: title, abstract and PDF, and nothing that names the authors.
@@ -101,3 +101,32 @@ def test_review_form_options_read_as_answers_of_their_criterion(page, login):
     assert option.count() == 1
     assert group.locator("legend .question").evaluate(weight) == "600"
     assert option.evaluate(f"el => ({weight})(el.labels[0])") == "400"
+
+
+def test_review_draft_is_saved_as_the_reviewer_types_and_a_quick_submit_still_goes_through(
+    page, login
+):
+    scenario = flows.review_scenario()
+    login(scenario.reviewer.email, base.PASSWORD)
+    page.goto(f"/review/paper/{scenario.workshop.slug}/1/review/")
+
+    page.get_by_label("Detailed comments to the authors").fill("A first thought.")
+    status = page.locator("#autosave-status")
+    status.get_by_text("Draft saved automatically at").wait_for(timeout=15_000)
+    review = Review.objects.get()
+    assert (review.state, review.comments) == (ReviewState.DRAFT, "A first thought.")
+
+    # Typing and submitting at once: the submit waits for the automatic save in flight and
+    # carries its version, so it is not refused as coming from a stale page.
+    flows.field_group(page, "Novelty").get_by_label("4 — Very good").check()
+    flows.field_group(page, "Soundness").get_by_label("3 — Strong").check()
+    flows.field_group(page, "Overall recommendation").get_by_label("5 — Accept").check()
+    flows.field_group(page, "Confidence").get_by_label("4 — Confident").check()
+    page.get_by_label("Detailed comments to the authors").fill("The final words.")
+    page.wait_for_timeout(2900)  # the automatic save starts about now
+    page.get_by_role("button", name="Submit review").click()
+
+    page.wait_for_url(f"**/review/paper/{scenario.workshop.slug}/1/")
+    assert "Review submitted." in page.locator(".messages").inner_text()
+    review.refresh_from_db()
+    assert (review.state, review.comments) == (ReviewState.SUBMITTED, "The final words.")

@@ -154,21 +154,20 @@ CALL_PREFIXES = ["dates", "topics", "types", "criteria", "people", "schedule"]
 
 
 @pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("prefix", [*CALL_PREFIXES, "all"])
+@pytest.mark.parametrize("prefix", CALL_PREFIXES)
 def test_workshop_edit_refuses_tampered_formsets(call, chair_client, case, prefix):
-    url = reverse("workshops:edit", kwargs={"slug": call.slug})
+    # Each list of the call is a section of the edit page, saved on its own.
+    url = reverse("workshops:edit_section", kwargs={"slug": call.slug, "section": prefix})
     payload = edit_payload(chair_client.get(url))
-    payload["name"] = "Renamed by a half-saved form"
     before = counts(*CALL_MODELS)
+    version = Workshop.objects.get(pk=call.pk).version
 
-    prefixes = CALL_PREFIXES if prefix == "all" else [prefix]
-    response = chair_client.post(url, tampered(payload, prefixes, case))
+    response = chair_client.post(url, tampered(payload, [prefix], case))
 
     assert response.status_code < 500
     assert response.status_code != 302, "a tampered formset must not be saved"
-    call.refresh_from_db()
-    assert call.name != "Renamed by a half-saved form"
     assert counts(*CALL_MODELS) == before
+    assert Workshop.objects.get(pk=call.pk).version == version
 
 
 @pytest.mark.parametrize("case", CASES)
