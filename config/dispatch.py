@@ -59,11 +59,11 @@ def publish(task, *args, inline_if_down: bool = False, **kwargs) -> bool:
     if isinstance(task, str):
         task = _task_named(task)
     if task.app.conf.task_always_eager:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.delay(*args, **kwargs)
         return True
     try:
         # Bounded by CELERY_TASK_PUBLISH_RETRY_POLICY and the broker options of the settings.
-        task.apply_async(args=args, kwargs=kwargs)
+        task.delay(*args, **kwargs)
     except _connection_errors() as exc:
         logger.warning(
             "Broker unreachable: task %s%r %s: %s: %s",

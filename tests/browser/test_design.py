@@ -197,11 +197,18 @@ def test_chair_main_pages_pass_axe_and_tables_scroll_in_their_own_box(tour):
     tour.visit(f"/submissions/{slug}/manage/", "chair-submissions", axe=True)
     tour.visit(f"/review/{slug}/manage/", "chair-reviews", axe=True)
     tour.visit(f"/review/{slug}/manage/decisions/", "chair-decisions", axe=True)
+    tour.visit(f"/review/{slug}/manage/decisions/release/", "chair-release-confirm", axe=True)
+    tour.visit(f"/review/{slug}/manage/committee/", "chair-committee", axe=True)
+    tour.visit(f"/review/{slug}/manage/messages/", "chair-mail-groups", axe=True)
+    tour.visit(f"/w/{slug}/manage/edit/dates/", "chair-call-dates", axe=True)
     tour.visit(f"/review/{slug}/manage/outbox/", "chair-outbox")
     tour.findings.check()
 
-    # One tab bar, the current area marked for assistive technologies.
+    # One tab bar, the current area marked for assistive technologies; the area's own pages
+    # in a second row.
     page = tour.page
     tabs = page.get_by_role("navigation", name=f"Chair pages of {workshop.short_name}")
-    assert tabs.locator("[aria-current=page]").inner_text() == "Outbox"
+    assert tabs.locator("[aria-current=true]").inner_text() == "Mail"
+    area = page.get_by_role("navigation", name="Mail", exact=True)
+    assert area.locator("[aria-current=page]").inner_text() == "Outbox"
     assert page.locator(".chair-bar").count() == 1

@@ -235,7 +235,7 @@ def test_publishing_with_the_broker_down_keeps_the_row_queued(broker_down, caplo
     email = _queue()  # commits; the publish after commit fails, and nothing is raised
 
     assert OutgoingEmail.objects.get(pk=email.pk).state == EmailState.QUEUED
-    assert "the sweep hands it over later" in caplog.text
+    assert "a sweep will pick the work up" in caplog.text
 
 
 def test_resend_failed_row_delivers_it(settings):
