@@ -31,7 +31,7 @@ run: export SITE_URL := $(SITE_URL)
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@$(VENV)/bin/celery -A config --quiet worker --beat --loglevel=INFO --concurrency=2 \
+	@$(VENV)/bin/celery -A config --quiet worker --beat --loglevel=WARNING --concurrency=2 \
 		--schedule=var/celerybeat-schedule & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
 	trap 'kill $$server $$worker 2>/dev/null; wait $$server $$worker 2>/dev/null' EXIT INT TERM; \
