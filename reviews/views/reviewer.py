@@ -357,85 +357,54 @@ def review_edit(request, slug, number):
     review = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
     criteria = ReviewCriterion.objects.filter(workshop=submission.workshop)
     form = ReviewForm(request.POST or None, criteria=criteria, review=review)
-    status = 400 if request.method == "POST" else 200
-    if (
-        request.method == "POST"
-        and request.headers.get("HX-Request")
-        and "autosave" in request.POST
-    ):
-        return _autosave(request, form, assignment, review, rights)
-    if request.method == "POST":
-        if not rights.review_open:
-            messages.error(
-                request,
-                "The review deadline has passed."
-                if rights.can_review
-                else "Reviews cannot be written in the current phase.",
-            )
-            return render(
-                request,
-                "reviews/review_form.html",
-                {
-                    "workshop": submission.workshop,
-                    "paper": submission,
-                    "form": form,
-                    "rights": rights,
-                    "review": review,
-                    "assignment": assignment,
-                },
-                status=403,
-            )
-        if form.is_valid() and "preview" in request.POST:
-            # Nothing is saved: the reviewer sees the texts as authors and chairs will.
-            return render(
-                request,
-                "reviews/review_form.html",
-                {
-                    "workshop": submission.workshop,
-                    "paper": submission,
-                    "form": form,
-                    "rights": rights,
-                    "review": review,
-                    "assignment": assignment,
-                    "preview": form.preview(),
-                },
-            )
-        if form.is_valid():
-            submit = "submit" in request.POST
-            try:
-                review = save_review(
-                    assignment=assignment,
-                    user=request.user,
-                    data=form.review_input(),
-                    scores=form.scores(),
-                    submit=submit,
-                    version=form.loaded_version,
-                )
-            except EditConflict as conflict:
-                review = Review.objects.prefetch_related("scores").get(pk=conflict.current.pk)
-                form.refuse(conflict, form.saved_values(review))
-                status = 409
-            except ReviewFlowError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    "Review submitted." if review.is_submitted else "Draft saved.",
-                )
-                return redirect("reviews:paper", slug=slug, number=number)
-    return render(
-        request,
-        "reviews/review_form.html",
-        {
+
+    def page(status=200, **extra):
+        context = {
             "workshop": submission.workshop,
             "paper": submission,
             "form": form,
             "rights": rights,
             "review": review,
             "assignment": assignment,
-        },
-        status=status,
-    )
+            **extra,
+        }
+        return render(request, "reviews/review_form.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    if request.headers.get("HX-Request") and "autosave" in request.POST:
+        return _autosave(request, form, assignment, review, rights)
+    if not rights.review_open:
+        messages.error(
+            request,
+            "The review deadline has passed."
+            if rights.can_review
+            else "Reviews cannot be written in the current phase.",
+        )
+        return page(status=403)
+    if not form.is_valid():
+        return page(status=400)
+    if "preview" in request.POST:
+        # Nothing is saved: the reviewer sees the texts as authors and chairs will.
+        return page(preview=form.preview())
+    try:
+        review = save_review(
+            assignment=assignment,
+            user=request.user,
+            data=form.review_input(),
+            scores=form.scores(),
+            submit="submit" in request.POST,
+            version=form.loaded_version,
+        )
+    except EditConflict as conflict:
+        review = Review.objects.prefetch_related("scores").get(pk=conflict.current.pk)
+        form.refuse(conflict, form.saved_values(review))
+        return page(status=409)
+    except ReviewFlowError as exc:
+        form.add_error(None, str(exc))
+        return page(status=400)
+    messages.success(request, "Review submitted." if review.is_submitted else "Draft saved.")
+    return redirect("reviews:paper", slug=slug, number=number)
 
 
 def _autosave(request, form, assignment, review, rights):
