@@ -50,9 +50,12 @@ def _forget_connections(app) -> None:
 
 
 @pytest.fixture
-def dead_broker():
+def dead_broker(monkeypatch):
     """The Celery app publishes to a Redis broker that refuses connections (not eager)."""
     from config.celery import app
+
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration (CI sets it).
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
 
     url = f"redis://127.0.0.1:{closed_port()}/0"
     overrides = {
