@@ -293,9 +293,8 @@ def queue_detection(workshop_id: int) -> None:
     triggered the detection is committed."""
     from config.dispatch import publish_on_commit
 
-    from ..tasks import detect_conflicts as task
-
-    publish_on_commit(task, workshop_id, inline_if_down=True)
+    # Named, not imported: the tasks module imports these services.
+    publish_on_commit("reviews.detect_conflicts", workshop_id, inline_if_down=True)
 
 
 def active_conflict_pairs(workshop) -> set[tuple[int, int]]:

@@ -41,6 +41,9 @@ from . import ReviewFlowError
 from .emails import one_line, site_url
 from .templating import default_template, render_template
 
+# Named, not imported: the tasks module imports these services.
+NOTIFY_TASK = "reviews.send_decision_notifications"
+
 
 class DecisionError(ReviewFlowError):
     pass
@@ -143,8 +146,6 @@ def release_decisions(*, workshop, by, fingerprint: str) -> DecisionRelease | No
     decisions, their reviews or the letters' templates changed since, nothing is released.
     The workshop moves to "notified" only when no paper in review is left without a released
     decision; otherwise the undecided papers keep their reviewing and discussion."""
-    from ..tasks import send_decision_notifications
-
     if not review_settings(workshop).flags.can_release:
         raise DecisionError("Move the workshop to the decisions phase before releasing.")
     now = timezone.now()
@@ -177,7 +178,7 @@ def release_decisions(*, workshop, by, fingerprint: str) -> DecisionRelease | No
         forget_settings(workshop)
         # A broker outage must not turn the saved release into an error page: the beat task
         # renotify_pending_releases starts the notification once the broker is back.
-        publish_on_commit(send_decision_notifications, release.pk)
+        publish_on_commit(NOTIFY_TASK, release.pk)
     return release
 
 
@@ -202,8 +203,6 @@ def renotify_pending_releases(*, older_than=NOTIFY_RETRY_AFTER, now=None) -> int
     queued since (a running notification queues several a second). Idempotent: the e-mails'
     keys make a rerun queue only what is missing, so a second run beside a slow first one
     costs time, never a letter. Returns how many releases were queued."""
-    from ..tasks import send_decision_notifications
-
     cutoff = (now or timezone.now()) - older_than
     progressing = OutgoingEmail.objects.filter(
         workshop_id=OuterRef("workshop_id"),
@@ -216,7 +215,7 @@ def renotify_pending_releases(*, older_than=NOTIFY_RETRY_AFTER, now=None) -> int
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return sum(publish(send_decision_notifications, release_id) for release_id in ids)
+    return sum(publish(NOTIFY_TASK, release_id) for release_id in ids)
 
 
 def release_statuses(workshop) -> list[dict]:

@@ -160,12 +160,10 @@ def commit_run(run: AssignmentRun, *, by) -> CommitResult:
             AssignmentRun.objects.filter(pk=locked_run.pk).update(result=result)
             run.result = result
         if outcome.created:
-            from ...auto_assign_tasks import send_assignment_emails
-
             run_id = locked_run.pk
             # The e-mails are outbox rows already: if the broker is down, the outbox sweep
             # sends them once it is back.
-            publish_on_commit(send_assignment_emails, run_id)
+            publish_on_commit("reviews.send_assignment_emails", run_id)
     return outcome
 
 

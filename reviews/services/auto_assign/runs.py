@@ -48,14 +48,12 @@ logger = logging.getLogger(__name__)
 
 def create_run(workshop, *, by, params: RunParams) -> AssignmentRun:
     """Record a queued run and start the task once the transaction commits."""
-    from ...auto_assign_tasks import run_auto_assignment
-
     if params.reviewers_per_paper < 1:
         raise AutoAssignError("Each paper needs at least one reviewer.")
     run = AssignmentRun.objects.create(workshop=workshop, created_by=by, params=params.as_json())
     # A broker that is down leaves the run queued (the page says so) instead of a 500; the stale
     # sweep fails a run no worker started, and the chair can start it again.
-    publish_on_commit(run_auto_assignment, run.pk)
+    publish_on_commit("reviews.run_auto_assignment", run.pk)
     return run
 
 
