@@ -491,6 +491,8 @@ def main() -> int:
         f"outage: {args.outage} for {outage_for:.0f} s, {args.authors} authors, "
         f"{len(pdf) // 1024} KB PDF, run of {restored - started:.0f} s"
     )
+    statuses = collections.Counter(status for a in results.values() for status, _ in a)
+    print(f"every answer by HTTP status (599: no answer): {dict(sorted(statuses.items()))}")
     print(
         f"first answers: {dict(first)}; retries after an error: "
         f"{sum(len(a) - 1 for a in results.values())}"
