@@ -604,30 +604,20 @@ class SectionForm(WorkshopForm):
         return workshop
 
 
+# The policies have their own section; every other field of the workshop is a basic.
+POLICY_FIELDS = (
+    "anonymity",
+    "is_archival",
+    "proceedings",
+    "dual_submission_allowed",
+    "code_of_conduct_url",
+    "code_of_ethics_url",
+    "presentation_outcomes",
+)
+
+
 class BasicsSectionForm(SectionForm):
-    section_fields = (
-        "name",
-        "acronym",
-        "year",
-        "edition",
-        "slug",
-        "tagline",
-        "is_demo",
-        "colocated_with",
-        "format",
-        "venue",
-        "timezone",
-        "overview",
-        "call_for_papers",
-        "submission_instructions",
-        "max_pdf_size_mb",
-        "max_supplement_size_mb",
-        "contact_email",
-        "website",
-        "template_latex_url",
-        "template_word_url",
-        "is_published",
-    )
+    section_fields = tuple(f for f in WorkshopForm.Meta.fields if f not in POLICY_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -638,15 +628,7 @@ class BasicsSectionForm(SectionForm):
 
 
 class PoliciesSectionForm(SectionForm):
-    section_fields = (
-        "anonymity",
-        "is_archival",
-        "proceedings",
-        "dual_submission_allowed",
-        "code_of_conduct_url",
-        "code_of_ethics_url",
-        "presentation_outcomes",
-    )
+    section_fields = POLICY_FIELDS
 
 
 @dataclass(frozen=True)
