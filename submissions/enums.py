@@ -18,6 +18,8 @@ class FileKind(models.TextChoices):
     PAPER = "paper", "Paper PDF"
     SUPPLEMENT = "supplement", "Supplementary material"
     CAMERA_READY = "camera_ready", "Camera-ready PDF"
+    SLIDES = "slides", "Slides"
+    POSTER = "poster", "Poster"
 
 
 class ActivityAction(models.TextChoices):

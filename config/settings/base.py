@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "submissions",
     "reviews",
     "messaging",
+    "activity",
+    "publication",
+    "program",
 ]
 
 MIDDLEWARE = [

@@ -113,6 +113,14 @@ class SubmissionType(models.Model):
         default=0,
         help_text="Room for the excluded references/appendices when checking the PDF's page count.",
     )
+    camera_ready_page_limit = models.PositiveSmallIntegerField(
+        "camera-ready page limit",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Most pages in the final PDF, allowance included; empty means the same as "
+        "for review.",
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
