@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
+    path("", include("publication.urls")),
     path("submissions/", include("submissions.urls")),
     path("review/<slug:slug>/manage/messages/", include("messaging.urls")),
     path("review/", include("reviews.auto_assign_urls")),

@@ -18,7 +18,7 @@ from reviews.permissions import papers_for_manager
 from reviews.services.decisions import letter_subject, paper_url
 from reviews.services.emails import one_line, site_url
 from reviews.services.templating import render_template, validate_template
-from submissions.enums import FileKind, SubmissionState
+from submissions.enums import SubmissionState
 from submissions.models import Authorship
 from workshops.enums import MemberRole
 from workshops.models import Membership
@@ -94,9 +94,10 @@ def _author_papers(workshop, sender, group):
     elif group == Group.UNDECIDED:
         papers = papers.filter(state=SubmissionState.SUBMITTED)
     elif group == Group.CAMERA_READY_MISSING:
-        papers = papers.filter(state=SubmissionState.ACCEPTED).exclude(
-            files__kind=FileKind.CAMERA_READY
-        )
+        # The one "missing" rule of the camera-ready table and its reminders.
+        from publication.services.camera_ready import missing_papers
+
+        papers = papers.filter(pk__in=missing_papers(workshop).values("pk"))
     return papers
 
 

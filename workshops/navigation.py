@@ -75,6 +75,17 @@ CHAIR_TABS: tuple[Tab, ...] = (
         ),
     ),
     Tab(
+        "Camera-ready",
+        "publication:camera_table",
+        also=("publication:camera_deadline",),
+        children=(
+            Tab(
+                "Accepted papers", "publication:camera_table", also=("publication:camera_deadline",)
+            ),
+            Tab("Camera-ready settings", "publication:publication_settings"),
+        ),
+    ),
+    Tab(
         "Mail",
         "messaging:compose",
         also=("messaging:message",),

@@ -303,7 +303,17 @@ def placeholder_values(decision, author, *, reviews: str) -> dict[str, str]:
         ),
         "workshop": workshop.short_name,
         "author_name": author.name or author.email,
+        "camera_ready_url": _camera_ready_url(decision),
     }
+
+
+def _camera_ready_url(decision) -> str:
+    """The authors' camera-ready page of an accepted paper (empty for a rejection)."""
+    from publication.services.camera_ready import camera_ready_url
+
+    if not is_accept(decision.outcome):
+        return ""
+    return camera_ready_url(decision.submission, absolute=True)
 
 
 def paper_url(submission) -> str:

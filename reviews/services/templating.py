@@ -21,6 +21,7 @@ PLACEHOLDERS = {
     "workshop": "the workshop's name",
     "author_name": "the recipient's name",
     "paper_url": "the link to the paper and its reviews on the site",
+    "camera_ready_url": "the link to the paper's camera-ready page (accepted papers)",
 }
 
 
@@ -75,7 +76,8 @@ We are delighted to let you know that your paper
 
 has been accepted at {workshop}. Decision: {outcome}.
 
-Please submit the camera-ready version by {camera_ready_deadline}.
+Please submit the camera-ready version by {camera_ready_deadline}:
+{camera_ready_url}
 
 Your paper and its reviews: {paper_url}
 

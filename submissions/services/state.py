@@ -97,8 +97,13 @@ def can_submit(submission, *, now: dt.datetime | None = None) -> bool:
     )
 
 
-def can_withdraw(submission) -> bool:
-    """Withdrawal is possible at any time, before and after the deadline and the decision."""
+def can_withdraw(submission, *, now: dt.datetime | None = None) -> bool:
+    """Withdrawal is possible at any time, before and after the deadline and the decision;
+    an accepted paper only until its camera-ready deadline (publication app)."""
+    if submission.state == S.ACCEPTED:
+        from publication.services.camera_ready import withdrawal_open
+
+        return withdrawal_open(submission, now=now)
     return submission.state in WITHDRAWABLE_STATES
 
 
@@ -140,7 +145,14 @@ def transition_error(submission, new_state, *, now: dt.datetime | None = None) -
             return None  # a chair reinstates the paper or undoes a decision
         return f"A {S(current).label.lower()} submission cannot be submitted."
     if new_state == S.WITHDRAWN:
-        return None if can_withdraw(submission) else "This submission cannot be withdrawn."
+        if can_withdraw(submission, now=now):
+            return None
+        if current == S.ACCEPTED:
+            return (
+                "The camera-ready deadline has passed: an accepted paper can no longer be "
+                "withdrawn here. Write to the chairs."
+            )
+        return "This submission cannot be withdrawn."
     if new_state == S.DESK_REJECTED:
         if can_desk_reject(submission):
             return None
@@ -235,6 +247,10 @@ def set_state(
             if action == ActivityAction.SUBMITTED:
                 send_to_authors(locked, "submitted", key=f"submission:{locked.pk}:submitted")
             elif action == ActivityAction.WITHDRAWN:
+                if old_state == S.ACCEPTED:
+                    from publication.services.camera_ready import tell_chairs_withdrawn
+
+                    tell_chairs_withdrawn(locked, by=by, reason=reason)
                 send_to_authors(
                     locked,
                     "withdrawn",
