@@ -118,7 +118,9 @@ def test_anonymous_looking_pdf_is_saved_with_a_warning(client, paper, ada):
     assert any("still looks like the anonymous review version" in m for m in messages_of(response))
     # A named final version carries no warning.
     client.post(page_url(paper), {"action": "pdf", "pdf-file": pdf_upload(2, text="Ada Lovelace")})
-    assert SubmissionFile.objects.get(submission=paper, version=2, kind="camera_ready").warnings == []
+    assert (
+        SubmissionFile.objects.get(submission=paper, version=2, kind="camera_ready").warnings == []
+    )
 
 
 # --- When it is open ------------------------------------------------------------------------

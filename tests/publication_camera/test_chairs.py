@@ -290,9 +290,7 @@ def test_settings_page_saves_versioned(client, chair, workshop, paper_type):
     assert PublicationSettings.objects.get(workshop=workshop).instructions.startswith("Use")
     # Changing the text needs a new version.
     current = PublicationSettings.objects.get(workshop=workshop).version
-    response = client.post(
-        url, settings_post(terms_text="New text.", version=str(current))
-    )
+    response = client.post(url, settings_post(terms_text="New text.", version=str(current)))
     assert response.status_code == 400
     assert "give it a new version" in response.content.decode()
     response = client.post(

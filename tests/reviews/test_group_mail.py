@@ -7,10 +7,12 @@ import uuid
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from mail.models import OutgoingEmail
 from messaging.models import GroupMessage, GroupMessageRecipient
 from messaging.services import recipients_for
+from publication.models import CameraReady
 from reviews.enums import Phase
 from reviews.services.decisions import stage_decision
 from submissions.enums import FileKind
@@ -70,7 +72,11 @@ def test_each_group_gets_exactly_its_people_once(decided, group, expected):
 
 
 def test_a_camera_ready_takes_the_paper_out_of_the_camera_ready_group(decided):
+    # The camera-ready table's rule: a final PDF alone is not a complete camera-ready, the
+    # authors must also confirm the final metadata (and accept the terms, when there are any).
     base.SubmissionFileFactory(submission=decided.paper, kind=FileKind.CAMERA_READY, version=1)
+    assert recipients_for(decided.workshop, decided.chair, "camera_missing") != []
+    CameraReady.objects.create(submission=decided.paper, confirmed_at=timezone.now())
 
     assert recipients_for(decided.workshop, decided.chair, "camera_missing") == []
 
