@@ -32,6 +32,13 @@ def orcid_checksum_ok(orcid: str) -> bool:
     return digits[-1] == check
 
 
+FILE_LABELS = {
+    "camera_ready": "Final PDF",
+    "slides": "Slides (PDF)",
+    "poster": "Poster (PDF)",
+}
+
+
 class PdfUploadForm(forms.Form):
     """The final PDF (or slides / poster): checked like at submission, page limit of the
     camera-ready, no anonymity refusal."""
@@ -46,7 +53,7 @@ class PdfUploadForm(forms.Form):
         self.kind = kind
         self.checked = None
         self.warnings: list[str] = []
-        self.fields["file"].label = camera_ready.FILE_KINDS[kind].capitalize() + " (PDF)"
+        self.fields["file"].label = FILE_LABELS[kind]
         limit = camera_ready.page_limit(submission.submission_type)
         if kind == "camera_ready" and limit:
             self.fields["file"].help_text = f"At most {limit} pages."

@@ -46,6 +46,10 @@ class CameraReadyClosed(CameraReadyError):
     or past its deadline."""
 
 
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 # --- Settings -------------------------------------------------------------------------------
 
 
@@ -272,7 +276,7 @@ def upload(submission, checked, *, kind: str = FileKind.CAMERA_READY, by, warnin
             if result is None:
                 return None
             label = FILE_KINDS[kind]
-            message = f"{label.capitalize()} version {result.version}" + (
+            message = f"{upper_first(label)} version {result.version}" + (
                 f" ({result.pages} page{'s' if result.pages != 1 else ''})" if result.pages else ""
             )
             log_activity(locked, ActivityAction.FILE_UPLOADED, by=by, message=message)

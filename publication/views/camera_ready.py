@@ -137,9 +137,10 @@ def _handle(request, submission, settings, action, forms):
                     request, "This is the same file as the latest version: nothing changed."
                 )
             else:
+                label = camera_ready.upper_first(camera_ready.FILE_KINDS[kind])
                 messages.success(
                     request,
-                    f"{camera_ready.FILE_KINDS[kind].capitalize()} version {stored.version} saved"
+                    f"{label} version {stored.version} saved"
                     + (f" ({stored.pages} pages)." if stored.pages else "."),
                 )
                 for warning in form.warnings:

@@ -11,6 +11,9 @@ from reviews.models import Decision, DecisionRelease
 from submissions.enums import SubmissionState
 from submissions.services import deadlines
 from tests import factories as base
+
+# The browser test's fixtures (a real Chromium, its page and the sign-in form).
+from tests.browser.conftest import _media, browser, login, page  # noqa: E402, F401
 from tests.pdfs import make_pdf
 
 # 23:59 AoE on 1 June 2026 is 11:59 UTC on 2 June.
@@ -64,17 +67,27 @@ def paper_type(workshop):
 
 @pytest.fixture
 def chair(workshop):
-    return base.member(workshop, "chair", full_name="Carla Chair", email="carla@chairs.example")
+    return base.member(
+        workshop,
+        "chair",
+        full_name="Carla Chair",
+        email="carla@chairs.example",
+        affiliation="Chairs College",
+    )
 
 
 @pytest.fixture
 def ada(db):
-    return base.UserFactory(full_name=ADA["name"], email=ADA["email"])
+    return base.UserFactory(
+        full_name=ADA["name"], email=ADA["email"], affiliation=ADA["affiliation"]
+    )
 
 
 @pytest.fixture
 def bob(db):
-    return base.UserFactory(full_name=BOB["name"], email=BOB["email"])
+    return base.UserFactory(
+        full_name=BOB["name"], email=BOB["email"], affiliation=BOB["affiliation"]
+    )
 
 
 _numbers = iter(range(1, 10_000))
