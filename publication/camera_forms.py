@@ -190,7 +190,7 @@ class PublicationSettingsForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, workshop, **kwargs):
         super().__init__(*args, **kwargs)
         self.workshop = workshop
-        outcomes = [o for o in workshop_outcomes(workshop)]
+        outcomes = workshop_outcomes(workshop)
         saved = self.instance.material or {}
         for outcome in outcomes:
             self.fields[f"material_{outcome}"] = forms.MultipleChoiceField(
@@ -243,9 +243,6 @@ class PublicationSettingsForm(VersionedFormMixin, forms.ModelForm):
 
     def page_limits(self) -> dict:
         return {t: self.cleaned_data.get(f"limit_{t.pk}") for t in self.types}
-
-    def has_changed(self):
-        return super().has_changed()
 
 
 def workshop_outcomes(workshop) -> list[str]:

@@ -101,7 +101,11 @@ def remind_missing(workshop, *, by, reminder_id: str) -> tuple[int, int]:
         raise ValueError("Reload the page and click again: the reminder had no id.")
     settings = settings_of(workshop)
     managed = managed_by(by, Submission.objects.filter(workshop=workshop))
-    papers = list(missing_papers(workshop, managed).prefetch_related("terms_acceptances"))
+    papers = list(
+        missing_papers(workshop, managed)
+        .select_related("workshop")
+        .prefetch_related("workshop__dates", "terms_acceptances")
+    )
     mails = 0
     with transaction.atomic():
         for paper in papers:
