@@ -46,3 +46,7 @@ def test_author_completes_the_camera_ready_in_a_browser(
     shot(page, "camera-ready-table-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "camera-ready-table-390")
+    page.goto(table_url(paper.workshop) + "settings/")
+    shot(page, "camera-ready-settings-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "camera-ready-settings-1280")

@@ -315,3 +315,24 @@ def test_chair_tabs_link_the_camera_ready_pages(client, chair, workshop):
     body = client.get(table_url(workshop)).content.decode()
     assert 'aria-current="page"' in body
     assert table_url(workshop) + "settings/" in body
+
+
+def test_own_deadline_only_for_released_accepted_papers(client, make_paper, chair, workshop):
+    rejected = make_paper(state=SubmissionState.REJECTED, outcome="reject")
+    client.force_login(chair)
+    url = f"/submissions/{workshop.slug}/{rejected.number}/camera-ready/deadline/"
+    response = client.post(url, {"deadline": "2026-06-10T23:59"})
+    assert response.status_code == 302
+    assert not CameraReady.objects.exists()
+    paper = make_paper()
+    url = f"/submissions/{workshop.slug}/{paper.number}/camera-ready/deadline/"
+    client.post(url, {"deadline": "2026-06-10T23:59"})
+    client.post(url, {"deadline": "2026-06-10T23:59"})  # the same date again: one e-mail each
+    mails = OutgoingEmail.objects.filter(template_role="publication.camera_deadline")
+    assert sorted(m.recipient for m in mails) == [
+        "ada@analytical.example",
+        "bob@difference.example",
+    ]
+    assert "Mon 10 June 2026" in mails[0].body or "10 June 2026" in mails[0].body
+    client.post(url, {"remove": "on"})
+    assert CameraReady.objects.get(submission=paper).deadline_override is None
