@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from publication.publishing import accepted_context
+
 from .. import services
 from ..files import cache_for, file_response
 from ..ics import workshop_calendar
@@ -89,6 +91,7 @@ def detail(request, slug):
     now = timezone.now()
     context["accepting_submissions"] = workshop.accepts_new_submissions(now)
     context["completing_submissions"] = workshop.accepts_completions(now)
+    context.update(accepted_context(workshop))  # the published accepted papers, if any
     return render(request, "workshops/detail.html", context)
 
 
