@@ -146,8 +146,9 @@ def plan(workshop, user) -> ProceedingsPlan:
 
 
 def set_order(workshop, *, by, positions: dict[int, int], fingerprint: str) -> int:
-    """Put the accepted papers in the order of ``positions`` (paper number → wanted place; ties
-    and papers left out keep their current relative order). Returns how many moved.
+    """Put the accepted papers in the order of ``positions`` (paper number → wanted place; on a
+    tie the paper moved goes first, then the current order; papers left out keep their place).
+    Returns how many moved.
 
     Refused (``EditConflict``, nothing written) when the order changed since the form was
     loaded, and (``PermissionError``) for a chair with a conflict on any accepted paper."""
@@ -163,7 +164,14 @@ def set_order(workshop, *, by, positions: dict[int, int], fingerprint: str) -> i
                 "Another chair changed the order (or the accepted papers changed) after you "
                 "opened this page: nothing was saved. Here is the order as it is now."
             )
-        wanted = sorted(papers, key=lambda item: (positions.get(item[1].number, item[0]), item[0]))
+
+        def wanted_key(item):
+            place, submission = item
+            wanted = positions.get(submission.number, place)
+            # On a tie, the paper the chair moved goes before the one already there.
+            return (wanted, wanted == place, place)
+
+        wanted = sorted(papers, key=wanted_key)
         moved = 0
         for place, (_before, submission) in enumerate(wanted, start=1):
             final = camera_ready_of(submission)

@@ -146,3 +146,38 @@ def set_accepted_published(workshop, *, publish: bool, by, version: int | None) 
             changes={"accepted_published_at": (before, after)},
         )
         return True
+
+
+def set_publish_papers(workshop, *, publish_papers: bool, by, version: int | None) -> bool:
+    """Link (or stop linking) the camera-ready PDFs from the public list; same rules as
+    :func:`set_accepted_published`."""
+    with transaction.atomic():
+        settings, created = PublicationSettings.objects.select_for_update().get_or_create(
+            workshop=workshop
+        )
+        if settings.publish_papers == publish_papers:
+            return False
+        if not created and version is not None and version != settings.version:
+            raise EditConflict(
+                "Another chair changed the publication settings after you opened this page: "
+                "nothing was changed. Check the page as it is now and try again.",
+                version=settings.version,
+                saved_at=settings.updated_at,
+            )
+        claim(PublicationSettings, settings.pk, None)
+        PublicationSettings.objects.filter(pk=settings.pk).update(
+            publish_papers=publish_papers, updated_at=timezone.now()
+        )
+        record(
+            workshop=workshop,
+            kind=Kind.SETTINGS,
+            action="papers_published" if publish_papers else "papers_unpublished",
+            actor=by,
+            message=(
+                "Camera-ready PDFs linked from the accepted papers."
+                if publish_papers
+                else "Camera-ready PDFs no longer linked from the accepted papers."
+            ),
+            changes={"publish_papers": (not publish_papers, publish_papers)},
+        )
+        return True

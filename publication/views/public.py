@@ -20,6 +20,7 @@ from ..publishing import (
     pdf_filename,
     public_papers,
     set_accepted_published,
+    set_publish_papers,
     settings_of,
 )
 
@@ -73,6 +74,38 @@ def paper_pdf(request, slug, number):
     )
 
 
+def _published(workshop, value, **kwargs):
+    return set_accepted_published(workshop, publish=value, **kwargs)
+
+
+def _papers(workshop, value, **kwargs):
+    return set_publish_papers(workshop, publish_papers=value, **kwargs)
+
+
+# action -> (service, value, message when done, message when it was so already)
+MANAGE_ACTIONS = {
+    "publish": (_published, True, "The accepted papers are now public.", "Already public."),
+    "unpublish": (
+        _published,
+        False,
+        "The accepted papers are no longer public.",
+        "Already hidden.",
+    ),
+    "link_pdfs": (
+        _papers,
+        True,
+        "The camera-ready PDFs are now linked from the list.",
+        "Already linked.",
+    ),
+    "unlink_pdfs": (
+        _papers,
+        False,
+        "The camera-ready PDFs are no longer linked.",
+        "Already not linked.",
+    ),
+}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @workshop_permission_required(CHAIR_PERMISSION)
 def manage(request, workshop):
@@ -81,25 +114,20 @@ def manage(request, workshop):
     settings = settings_of(workshop)
     if request.method == "POST":
         action = request.POST.get("action")
-        if action not in ("publish", "unpublish"):
+        if action not in MANAGE_ACTIONS:
             messages.error(request, "Unknown action: nothing was changed.")
             return redirect("accepted:manage", workshop.slug)
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:
             version = None
+        change, value, done, already = MANAGE_ACTIONS[action]
         try:
-            changed = set_accepted_published(
-                workshop, publish=action == "publish", by=request.user, version=version
-            )
+            changed = change(workshop, value, by=request.user, version=version)
         except EditConflict as conflict:
             messages.error(request, conflict.message)
             return redirect("accepted:manage", workshop.slug)
-        if action == "publish":
-            text = "The accepted papers are now public." if changed else "Already public."
-        else:
-            text = "The accepted papers are no longer public." if changed else "Already hidden."
-        messages.success(request, text)
+        messages.success(request, done if changed else already)
         return redirect("accepted:manage", workshop.slug)
     papers = managed_by(request.user, accepted_submissions(workshop))
     rows = [

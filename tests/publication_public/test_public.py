@@ -31,8 +31,14 @@ def world(media_root):
     _file, latest = add_camera_ready(talk, pages=5, version=2, text="SECOND-VERSION")
     add_camera_ready(poster, pages=2, confirm=False)
     add_camera_ready(rejected, pages=2)
-    return workshop, {"talk": talk, "poster": poster, "virtual": virtual, "rejected": rejected,
-                      "staged": staged, "latest": latest}
+    return workshop, {
+        "talk": talk,
+        "poster": poster,
+        "virtual": virtual,
+        "rejected": rejected,
+        "staged": staged,
+        "latest": latest,
+    }
 
 
 def test_nothing_is_public_before_publication(client, world):
@@ -206,7 +212,25 @@ def test_query_count_does_not_grow_with_the_papers(client, media_root, page):
 
 def test_pdf_is_a_real_pdf_file(client, media_root):
     workshop = _fill(1)
-    body = b"".join(
-        client.get(reverse("accepted:pdf", args=[workshop.slug, 1])).streaming_content
-    )
+    body = b"".join(client.get(reverse("accepted:pdf", args=[workshop.slug, 1])).streaming_content)
     assert body[:4] == make_pdf()[:4]
+
+
+def test_chair_links_the_pdfs(client, world):
+    workshop, papers = world
+    chair = factories.member(workshop, "chair")
+    client.force_login(chair)
+    url = reverse("accepted:manage", args=[workshop.slug])
+    client.post(url, {"action": "publish", "version": "0"})
+    pdf = reverse("accepted:pdf", args=[workshop.slug, 1])
+    assert pdf not in client.get(reverse("accepted:list", args=[workshop.slug])).content.decode()
+    assert client.get(pdf).status_code == 404
+    version = PublicationSettings.objects.get(workshop=workshop).version
+    response = client.post(url, {"action": "link_pdfs", "version": str(version)}, follow=True)
+    assert "now linked" in response.content.decode()
+    assert pdf in client.get(reverse("accepted:list", args=[workshop.slug])).content.decode()
+    assert client.get(pdf).status_code == 200
+    entry = Entry.objects.get(workshop=workshop, action="papers_published")
+    assert entry.changes == {"publish_papers": [False, True]}
+    assert client.post(url, {"action": "delete_everything"}, follow=True).status_code == 200
+    assert PublicationSettings.objects.get(workshop=workshop).publish_papers
