@@ -242,3 +242,16 @@ def test_non_chairs_get_no_bundle(client, world, role):
     assert client.get(reverse("exports:proceedings", args=[workshop.slug])).status_code == 403
     response = client.post(reverse("exports:order", args=[workshop.slug]), {"position-1": "2"})
     assert response.status_code == 403
+
+
+def test_a_place_that_is_not_a_number_saves_nothing(client, world):
+    workshop, chair, papers, files = world
+    client.force_login(chair)
+    response = client.post(
+        reverse("exports:order", args=[workshop.slug]),
+        {"fingerprint": "x", "position-1": "3", "position-2": "first"},
+        follow=True,
+    )
+    assert "Places are whole numbers: nothing was saved." in response.content.decode()
+    assert not CameraReady.objects.filter(proceedings_order__isnull=False).exists()
+    assert client.get(reverse("exports:order", args=[workshop.slug])).status_code == 405
