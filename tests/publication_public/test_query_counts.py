@@ -40,9 +40,7 @@ def _queries(client, url):
     [
         *[
             pytest.param(
-                lambda w, name=name, fmt=fmt: reverse(
-                    "exports:download", args=[w.slug, name, fmt]
-                ),
+                lambda w, name=name, fmt=fmt: reverse("exports:download", args=[w.slug, name, fmt]),
                 id=f"{name}-{fmt}",
             )
             for name in DATASETS

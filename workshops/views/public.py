@@ -85,7 +85,9 @@ def call_context(workshop: Workshop, *, now=None) -> dict:
 
 @require_safe
 def detail(request, slug):
-    workshop = _visible_workshop(request, slug, Workshop.objects.with_call_data())
+    workshop = _visible_workshop(
+        request, slug, Workshop.objects.with_call_data().select_related("publication_settings")
+    )
     context = call_context(workshop)
     context["can_manage"] = request.user.has_perm("workshops.change_workshop", workshop)
     now = timezone.now()
