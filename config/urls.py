@@ -10,6 +10,8 @@ urlpatterns = [
     path("review/<slug:slug>/manage/messages/", include("messaging.urls")),
     path("review/", include("reviews.auto_assign_urls")),
     path("review/", include("reviews.urls")),
+    path("", include("publication.accepted_urls")),
+    path("", include("publication.export_urls")),
     path("", include("workshops.urls")),
 ]
 

@@ -45,35 +45,37 @@ def cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def row(s) -> list[str]:
+def values(s) -> list:
+    """The ``HEADER`` columns of submission ``s`` as plain values (the JSON export's too)."""
     authors = s.ordered_authors
     paper = s.current_paper
     contact = s.contact_author
     return [
-        cell(v)
-        for v in [
-            s.number,
-            s.title,
-            s.get_state_display(),
-            s.submission_type.name if s.submission_type else "",
-            "; ".join(t.name for t in s.topics.all()),
-            s.keywords,
-            "; ".join(a.name for a in authors),
-            "; ".join(a.email for a in authors),
-            "; ".join(a.affiliation for a in authors),
-            contact.email if contact else "",
-            paper.pages if paper else "",
-            paper.version if paper else "",
-            paper.sha256 if paper else "",
-            s.created_at.isoformat(),
-            s.submitted_at.isoformat() if s.submitted_at else "",
-            s.updated_at.isoformat(),
-            s.revision,
-            s.deadline_override.isoformat() if s.deadline_override else "",
-            s.desk_reject_reason,
-            s.abstract,
-        ]
+        s.number,
+        s.title,
+        s.get_state_display(),
+        s.submission_type.name if s.submission_type else "",
+        "; ".join(t.name for t in s.topics.all()),
+        s.keywords,
+        "; ".join(a.name for a in authors),
+        "; ".join(a.email for a in authors),
+        "; ".join(a.affiliation for a in authors),
+        contact.email if contact else "",
+        paper.pages if paper else "",
+        paper.version if paper else "",
+        paper.sha256 if paper else "",
+        s.created_at.isoformat(),
+        s.submitted_at.isoformat() if s.submitted_at else "",
+        s.updated_at.isoformat(),
+        s.revision,
+        s.deadline_override.isoformat() if s.deadline_override else "",
+        s.desk_reject_reason,
+        s.abstract,
     ]
+
+
+def row(s) -> list[str]:
+    return [cell(v) for v in values(s)]
 
 
 def export_response(workshop, submissions) -> HttpResponse:

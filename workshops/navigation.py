@@ -74,6 +74,8 @@ CHAIR_TABS: tuple[Tab, ...] = (
             Tab("Letter templates", "reviews:templates"),
         ),
     ),
+    Tab("Accepted papers", "accepted:manage"),
+    Tab("Exports", "exports:index", also=("exports:",)),
     Tab(
         "Camera-ready",
         "publication:camera_table",

@@ -25,10 +25,12 @@ from tests.pdfs import make_pdf
 from ..workshops.test_person_photo import _png
 
 # A view builds a file response when its code calls one of these.
-# A view that builds its file itself, or through the submissions export (which builds it with
-# file_response); the bulk actions' export is checked by the bulk-action tests.
+# A view that builds its file itself, or through the submissions export or the chairs' exports
+# (which build it with file_response); the bulk actions' export is checked by the bulk-action
+# tests.
 FILE_RESPONSE = re.compile(
-    r"\b(?:FileResponse|StreamingHttpResponse|file_response|export_response)\(|content_type\s*="
+    r"\b(?:FileResponse|StreamingHttpResponse|file_response|export_response|dataset_response)\("
+    r"|content_type\s*="
 )
 # Django's admin is for site administrators only (is_staff, checked by the admin itself); its
 # history views only mention ``content_type`` (the ContentType model).
@@ -38,6 +40,7 @@ THIRD_PARTY = {"mfa_download_recovery_codes"}
 LOGIN = "login"  # redirected to the login page
 WITH_P = "with P"  # 200, and the export lists the conflicted paper
 WITHOUT_P = "without P"  # 200, and the export leaves the conflicted paper out
+REFUSED = "refused"  # redirected to the chairs' exports page, which says why
 
 ROLES = (
     "anonymous",
@@ -119,6 +122,44 @@ DOWNLOADS = {
                 "chair": WITH_P,
             },
         ),
+    },
+    "exports:download": {
+        "submissions-csv": (
+            "attachment",
+            {
+                "anonymous": LOGIN,
+                "unrelated": 403,
+                "reviewer": 403,
+                "conflicted_chair": WITHOUT_P,
+                "author": 403,
+                "assigned_reviewer": 403,
+                "chair": WITH_P,
+            },
+        ),
+        "reviews-json": (
+            "attachment",
+            {"anonymous": LOGIN, "unrelated": 403, "reviewer": 403, "author": 403, "chair": 200},
+        ),
+    },
+    # The world's workshop is not archival: no bundle, for anyone (tests/publication_public).
+    "exports:proceedings": {
+        "not archival": (
+            "attachment",
+            {
+                "anonymous": LOGIN,
+                "unrelated": 403,
+                "reviewer": 403,
+                "conflicted_chair": REFUSED,
+                "author": 403,
+                "assigned_reviewer": 403,
+                "chair": REFUSED,
+            },
+        ),
+    },
+    # A published accepted paper's camera-ready: public once the chairs publish the list.
+    "accepted:pdf": {
+        "published": ("inline", dict.fromkeys(ROLES, 200)),
+        "not published": ("inline", dict.fromkeys(ROLES, 404)),
     },
     # Public files of a published workshop; a draft's are its chairs' only.
     "workshops:calendar": {
@@ -204,8 +245,23 @@ def world(db, media_root):
     draft = factories.WorkshopFactory(is_published=False)
     factories.MembershipFactory(workshop=draft, user=users["chair"], role="chair")
     draft_person = factories.PersonFactory(workshop=draft, photo=_png())
+    from tests.publication_public.helpers import add_camera_ready, decided_paper, publish
+
+    accepted, hidden = factories.WorkshopFactory(), factories.WorkshopFactory()
+    add_camera_ready(decided_paper(accepted, 1))
+    add_camera_ready(decided_paper(hidden, 1))
+    publish(accepted, papers=True)
     slug = workshop.slug
     urls = {
+        ("exports:download", "submissions-csv"): reverse(
+            "exports:download", args=[slug, "submissions", "csv"]
+        ),
+        ("exports:download", "reviews-json"): reverse(
+            "exports:download", args=[slug, "reviews", "json"]
+        ),
+        ("exports:proceedings", "not archival"): reverse("exports:proceedings", args=[slug]),
+        ("accepted:pdf", "published"): reverse("accepted:pdf", args=[accepted.slug, 1]),
+        ("accepted:pdf", "not published"): reverse("accepted:pdf", args=[hidden.slug, 1]),
         ("submissions:download", "paper"): reverse("submissions:download", args=[slug, 1, pdf.pk]),
         ("submissions:download", "supplement"): reverse(
             "submissions:download", args=[slug, 1, supplement.pk]
@@ -244,6 +300,10 @@ def _numbers(body: bytes) -> set[str]:
     return {row[0] for row in list(csv.reader(io.StringIO(body.decode())))[1:]}
 
 
+def workshop_slug(urls) -> str:
+    return urls[("submissions:export_csv", "csv")].split("/")[2]
+
+
 @pytest.mark.parametrize(("name", "case", "role", "expected"), CASES)
 def test_download_rights_and_headers(client, settings, world, name, case, role, expected):
     users, urls = world
@@ -258,6 +318,10 @@ def test_download_rights_and_headers(client, settings, world, name, case, role, 
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+        return
+    if expected == REFUSED:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("exports:index", args=[workshop_slug(urls)])
         return
     if expected in (403, 404):
         assert response.status_code == expected

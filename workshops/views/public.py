@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from publication.publishing import accepted_context
+
 from .. import services
 from ..files import cache_for, file_response
 from ..ics import workshop_calendar
@@ -83,12 +85,15 @@ def call_context(workshop: Workshop, *, now=None) -> dict:
 
 @require_safe
 def detail(request, slug):
-    workshop = _visible_workshop(request, slug, Workshop.objects.with_call_data())
+    workshop = _visible_workshop(
+        request, slug, Workshop.objects.with_call_data().select_related("publication_settings")
+    )
     context = call_context(workshop)
     context["can_manage"] = request.user.has_perm("workshops.change_workshop", workshop)
     now = timezone.now()
     context["accepting_submissions"] = workshop.accepts_new_submissions(now)
     context["completing_submissions"] = workshop.accepts_completions(now)
+    context.update(accepted_context(workshop))  # the published accepted papers, if any
     return render(request, "workshops/detail.html", context)
 
 

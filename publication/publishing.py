@@ -1,0 +1,192 @@
+"""Publishing the accepted papers: the chairs' switch, and what the public pages show.
+
+The switch is ``PublicationSettings.accepted_published_at``; it changes only through
+:func:`set_accepted_published`, which is versioned (a page loaded before another chair's change
+is refused), idempotent (asking for the state the workshop is already in changes nothing) and
+recorded in the activity log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from activity.models import Kind
+from activity.services import record
+from reviews.enums import DecisionOutcome
+from workshops.concurrency import EditConflict, claim
+
+from .accepted import accepted_submissions, printed_abstract, printed_authors, printed_title
+from .models import PublicationSettings
+
+# How an accept outcome reads on the public pages ("" for a plain accept: no format to tell).
+PUBLIC_OUTCOME_LABELS = {
+    DecisionOutcome.ACCEPT: "",
+    DecisionOutcome.ACCEPT_TALK: "Talk",
+    DecisionOutcome.ACCEPT_POSTER: "Poster",
+    DecisionOutcome.ACCEPT_VIRTUAL_TALK: "Virtual talk",
+    DecisionOutcome.ACCEPT_VIRTUAL_POSTER: "Virtual poster",
+}
+
+
+def outcome_label(submission) -> str:
+    return PUBLIC_OUTCOME_LABELS.get(submission.decision.outcome, "")
+
+
+def settings_of(workshop) -> PublicationSettings | None:
+    """The workshop's publication settings, or None when no chair has set any: no query when
+    the workshop was loaded with ``select_related("publication_settings")``, one otherwise."""
+    from workshops.models import Workshop
+
+    if Workshop.publication_settings.is_cached(workshop):
+        try:
+            return workshop.publication_settings
+        except PublicationSettings.DoesNotExist:
+            return None
+    return PublicationSettings.objects.filter(workshop=workshop).first()
+
+
+@dataclass
+class PublicPaper:
+    """One accepted paper as the public pages show it."""
+
+    number: int
+    title: str
+    authors: list[dict]
+    outcome: str
+    abstract: str
+    pdf_name: str = ""  # the camera-ready's download name, "" when not published
+
+    @property
+    def affiliations(self) -> list[str]:
+        """The distinct affiliations in printed order (for the numbered footnote style)."""
+        seen: list[str] = []
+        for author in self.authors:
+            if author["affiliation"] and author["affiliation"] not in seen:
+                seen.append(author["affiliation"])
+        return seen
+
+
+def pdf_filename(workshop, submission) -> str:
+    title = slugify(printed_title(submission))[:60].strip("-") or "paper"
+    return f"{workshop.slug}-{submission.number}-{title}.pdf"
+
+
+def public_papers(workshop, settings: PublicationSettings | None) -> list[PublicPaper]:
+    """The published accepted papers, in number order (three queries whatever their number)."""
+    if settings is None or not settings.accepted_published:
+        return []
+    papers = []
+    for submission in accepted_submissions(workshop):
+        camera_ready = submission.current_camera_ready
+        papers.append(
+            PublicPaper(
+                number=submission.number,
+                title=printed_title(submission),
+                authors=printed_authors(submission),
+                outcome=outcome_label(submission),
+                abstract=printed_abstract(submission),
+                pdf_name=(
+                    pdf_filename(workshop, submission)
+                    if settings.publish_papers and camera_ready is not None
+                    else ""
+                ),
+            )
+        )
+    return papers
+
+
+@dataclass
+class AcceptedSection:
+    published: bool = False
+    papers: list[PublicPaper] = field(default_factory=list)
+
+
+def accepted_context(workshop) -> dict:
+    """What ``templates/publication/includes/accepted_section.html`` needs, in a constant number
+    of queries: none while unpublished (with the settings joined to the workshop, as the
+    workshop page does), three once published."""
+    settings = settings_of(workshop)
+    published = bool(settings and settings.accepted_published)
+    return {"accepted": AcceptedSection(published, public_papers(workshop, settings))}
+
+
+# --- The chairs' switch ------------------------------------------------------------------------
+
+
+def set_accepted_published(workshop, *, publish: bool, by, version: int | None) -> bool:
+    """Publish (or take down) the workshop's accepted papers. Returns whether anything changed.
+
+    ``version`` is the ``PublicationSettings.version`` the chair's page showed (0 when the row did
+    not exist yet). Asking for the current state changes nothing, whatever the version; asking
+    for a change with a stale version raises :class:`EditConflict` and writes nothing."""
+    with transaction.atomic():
+        settings, created = PublicationSettings.objects.select_for_update().get_or_create(
+            workshop=workshop
+        )
+        if settings.accepted_published == publish:
+            return False
+        if not created and version is not None and version != settings.version:
+            raise EditConflict(
+                "Another chair changed the publication settings after you opened this page: "
+                "nothing was changed. Check the page as it is now and try again.",
+                version=settings.version,
+                saved_at=settings.updated_at,
+            )
+        before = settings.accepted_published_at
+        after = timezone.now() if publish else None
+        claim(PublicationSettings, settings.pk, None)
+        PublicationSettings.objects.filter(pk=settings.pk).update(
+            accepted_published_at=after, updated_at=timezone.now()
+        )
+        record(
+            workshop=workshop,
+            kind=Kind.SETTINGS,
+            action="accepted_published" if publish else "accepted_unpublished",
+            actor=by,
+            message=(
+                "Accepted papers published on the workshop page."
+                if publish
+                else "Accepted papers taken down from the workshop page."
+            ),
+            changes={"accepted_published_at": (before, after)},
+        )
+        return True
+
+
+def set_publish_papers(workshop, *, publish_papers: bool, by, version: int | None) -> bool:
+    """Link (or stop linking) the camera-ready PDFs from the public list; same rules as
+    :func:`set_accepted_published`."""
+    with transaction.atomic():
+        settings, created = PublicationSettings.objects.select_for_update().get_or_create(
+            workshop=workshop
+        )
+        if settings.publish_papers == publish_papers:
+            return False
+        if not created and version is not None and version != settings.version:
+            raise EditConflict(
+                "Another chair changed the publication settings after you opened this page: "
+                "nothing was changed. Check the page as it is now and try again.",
+                version=settings.version,
+                saved_at=settings.updated_at,
+            )
+        claim(PublicationSettings, settings.pk, None)
+        PublicationSettings.objects.filter(pk=settings.pk).update(
+            publish_papers=publish_papers, updated_at=timezone.now()
+        )
+        record(
+            workshop=workshop,
+            kind=Kind.SETTINGS,
+            action="papers_published" if publish_papers else "papers_unpublished",
+            actor=by,
+            message=(
+                "Camera-ready PDFs linked from the accepted papers."
+                if publish_papers
+                else "Camera-ready PDFs no longer linked from the accepted papers."
+            ),
+            changes={"publish_papers": (not publish_papers, publish_papers)},
+        )
+        return True

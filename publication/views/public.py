@@ -1,0 +1,152 @@
+"""The public accepted papers: their page, the camera-ready PDFs, and the chairs' switch that
+publishes them. Nothing here is public before a chair publishes the list (404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from submissions.permissions import managed_by
+from workshops.concurrency import EditConflict
+from workshops.files import cache_for, file_response
+from workshops.models import Workshop
+from workshops.views.mixins import VIEW_PERMISSION, workshop_permission_required
+
+from ..accepted import accepted_submissions, printed_title
+from ..publishing import (
+    outcome_label,
+    pdf_filename,
+    public_papers,
+    set_accepted_published,
+    set_publish_papers,
+    settings_of,
+)
+
+CHAIR_PERMISSION = "submissions.manage_submissions"
+
+
+def _visible_workshop(request, slug):
+    workshop = Workshop.objects.filter(slug=slug).first()
+    if workshop is None or not request.user.has_perm(VIEW_PERMISSION, workshop):
+        raise Http404("No such workshop.")
+    return workshop
+
+
+def _published_settings(workshop):
+    settings = settings_of(workshop)
+    if settings is None or not settings.accepted_published:
+        raise Http404("The accepted papers are not published.")
+    return settings
+
+
+@require_safe
+def accepted_list(request, slug):
+    """The accepted papers of a workshop, once a chair has published them."""
+    workshop = _visible_workshop(request, slug)
+    settings = _published_settings(workshop)
+    return render(
+        request,
+        "publication/public/accepted.html",
+        {"workshop": workshop, "papers": public_papers(workshop, settings)},
+    )
+
+
+@require_safe
+def paper_pdf(request, slug, number):
+    """The latest camera-ready PDF of a published accepted paper, when the workshop publishes
+    its papers; 404 for everything else (another version, a rejected paper, before publication)."""
+    workshop = _visible_workshop(request, slug)
+    settings = _published_settings(workshop)
+    if not settings.publish_papers:
+        raise Http404("The workshop does not publish its papers.")
+    submission = accepted_submissions(workshop).filter(number=number).first()
+    camera_ready = submission.current_camera_ready if submission else None
+    if camera_ready is None:
+        raise Http404("No such paper.")
+    return file_response(
+        camera_ready.file.open("rb"),
+        filename=pdf_filename(workshop, submission),
+        content_type="application/pdf",
+        inline=True,
+        cache_control=cache_for(workshop),
+    )
+
+
+def _published(workshop, value, **kwargs):
+    return set_accepted_published(workshop, publish=value, **kwargs)
+
+
+def _papers(workshop, value, **kwargs):
+    return set_publish_papers(workshop, publish_papers=value, **kwargs)
+
+
+# action -> (service, value, message when done, message when it was so already)
+MANAGE_ACTIONS = {
+    "publish": (_published, True, "The accepted papers are now public.", "Already public."),
+    "unpublish": (
+        _published,
+        False,
+        "The accepted papers are no longer public.",
+        "Already hidden.",
+    ),
+    "link_pdfs": (
+        _papers,
+        True,
+        "The camera-ready PDFs are now linked from the list.",
+        "Already linked.",
+    ),
+    "unlink_pdfs": (
+        _papers,
+        False,
+        "The camera-ready PDFs are no longer linked.",
+        "Already not linked.",
+    ),
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@workshop_permission_required(CHAIR_PERMISSION)
+def manage(request, workshop):
+    """The chairs' page: what the public list shows (the papers this chair may see) and the
+    button that publishes it or takes it down."""
+    settings = settings_of(workshop)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in MANAGE_ACTIONS:
+            messages.error(request, "Unknown action: nothing was changed.")
+            return redirect("accepted:manage", workshop.slug)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        change, value, done, already = MANAGE_ACTIONS[action]
+        try:
+            changed = change(workshop, value, by=request.user, version=version)
+        except EditConflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect("accepted:manage", workshop.slug)
+        messages.success(request, done if changed else already)
+        return redirect("accepted:manage", workshop.slug)
+    papers = managed_by(request.user, accepted_submissions(workshop))
+    rows = [
+        {
+            "number": s.number,
+            "title": printed_title(s),
+            "outcome": outcome_label(s) or "Accepted",
+            "camera_ready": s.current_camera_ready,
+        }
+        for s in papers
+    ]
+    return render(
+        request,
+        "publication/manage_accepted.html",
+        {
+            "workshop": workshop,
+            "settings": settings,
+            "published": bool(settings and settings.accepted_published),
+            "version": settings.version if settings else 0,
+            "rows": rows,
+        },
+    )
