@@ -74,6 +74,7 @@ CHAIR_TABS: tuple[Tab, ...] = (
             Tab("Letter templates", "reviews:templates"),
         ),
     ),
+    Tab("Program", "program:manage", also=("program:",)),
     Tab(
         "Mail",
         "messaging:compose",
