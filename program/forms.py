@@ -31,6 +31,11 @@ class SessionForm(VersionedFormMixin, ZonedFormMixin, forms.ModelForm):
         super().__init__(*args, tz=workshop.tzinfo, **kwargs)
         self.workshop = workshop
         self.fields["people"].queryset = workshop.people.all()
+        if not workshop.people.exists():
+            self.fields["people"].help_text = (
+                "The call lists no people yet: add invited speakers and panelists in the "
+                "call's People section."
+            )
         self.fields["people"].label_from_instance = lambda p: f"{p.name} ({p.get_role_display()})"
         self.fields[
             "starts_at"
