@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 
 from workshops.concurrency import VersionedFormMixin
 from workshops.forms import LocalDateTimeField, ZonedFormMixin
+from workshops.formsets import CheckedManagementFormMixin
 
 from .models import Session
 from .services import SessionInput, SlotInput
@@ -99,8 +100,17 @@ class SlotForm(forms.Form):
         return cleaned
 
 
+class BaseSlotFormSet(CheckedManagementFormMixin, BaseFormSet):
+    """A tampered management form (negative counts) is a form error, as everywhere."""
+
+
 SlotFormSet = formset_factory(
-    SlotForm, extra=3, can_delete=True, max_num=MAX_SLOTS, absolute_max=MAX_SLOTS
+    SlotForm,
+    formset=BaseSlotFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=MAX_SLOTS,
+    absolute_max=MAX_SLOTS,
 )
 
 

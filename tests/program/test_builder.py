@@ -492,3 +492,17 @@ def test_a_conflicted_chair_never_sees_the_paper_in_the_builder(client, vienna, 
     )
     assert too_short.status_code == 400  # the hidden 20 minutes still count
     assert "The slots last 40 minutes" in errors_of(too_short)
+
+
+@pytest.mark.parametrize("total", [None, "abc", "100000", "-5"])
+def test_a_malformed_slot_formset_is_refused_without_saving(chair_client, vienna, total):
+    data = form()
+    if total is None:
+        del data["slots-TOTAL_FORMS"]
+    else:
+        data["slots-TOTAL_FORMS"] = total
+
+    response = chair_client.post(new_url(vienna), data)
+
+    assert response.status_code == 400
+    assert not Session.objects.exists()
