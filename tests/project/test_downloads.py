@@ -15,7 +15,9 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from program.models import Program
 from reviews.enums import Phase
 from reviews.models import AssignmentRun, ProposedPair, ReviewSettings, RunState
 from submissions.enums import FileKind
@@ -125,6 +127,12 @@ DOWNLOADS = {
         "published": ("inline", dict.fromkeys(ROLES, 200)),
         "draft": ("inline", {"anonymous": 404, "unrelated": 404, "author": 404, "chair": 200}),
     },
+    # The program's feed: once the program is published, as public as the workshop page.
+    "program:calendar": {
+        "published": ("inline", dict.fromkeys(ROLES, 200)),
+        "unpublished": ("inline", dict.fromkeys(ROLES, 404)),
+        "draft": ("inline", {"anonymous": 404, "unrelated": 404, "author": 404, "chair": 200}),
+    },
     "workshops:person_photo": {
         "published": ("inline", dict.fromkeys(ROLES, 200)),
         "draft": ("inline", {"anonymous": 404, "unrelated": 404, "author": 404, "chair": 200}),
@@ -204,8 +212,15 @@ def world(db, media_root):
     draft = factories.WorkshopFactory(is_published=False)
     factories.MembershipFactory(workshop=draft, user=users["chair"], role="chair")
     draft_person = factories.PersonFactory(workshop=draft, photo=_png())
+    unpublished = factories.WorkshopFactory()
+    for shown in (workshop, draft):
+        Program.objects.create(workshop=shown, published_at=timezone.now())
+    Program.objects.create(workshop=unpublished)
     slug = workshop.slug
     urls = {
+        ("program:calendar", "published"): reverse("program:calendar", args=[slug]),
+        ("program:calendar", "unpublished"): reverse("program:calendar", args=[unpublished.slug]),
+        ("program:calendar", "draft"): reverse("program:calendar", args=[draft.slug]),
         ("submissions:download", "paper"): reverse("submissions:download", args=[slug, 1, pdf.pk]),
         ("submissions:download", "supplement"): reverse(
             "submissions:download", args=[slug, 1, supplement.pk]
