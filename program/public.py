@@ -108,9 +108,13 @@ def published_program(workshop) -> Program | None:
     return program if program is not None and program.is_published else None
 
 
-def program_context(workshop) -> dict:
-    """``program`` (None while unpublished) and ``program_sessions`` (each with ``items``)."""
+def program_context(workshop, *, preview: bool = False) -> dict:
+    """``program`` (None while unpublished) and ``program_sessions`` (each with ``items``).
+
+    ``preview`` (for the chairs' preview page only) shows an unpublished program too."""
     program = published_program(workshop)
+    if program is None and preview:
+        program = Program.objects.filter(workshop=workshop).first()
     if program is None:
         return {"program": None, "program_sessions": []}
     sessions = list(sessions_with_slots(workshop))

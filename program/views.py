@@ -229,9 +229,10 @@ def _public_workshop(request, slug) -> Workshop:
 
 @require_safe
 def public(request, slug):
-    """The program on its own page, once published."""
+    """The program on its own page, once published; before, a preview for the chairs."""
     workshop = _public_workshop(request, slug)
-    context = program_context(workshop)
+    preview = request.user.has_perm(CHAIR_PERMISSION, workshop)
+    context = program_context(workshop, preview=preview)
     if context["program"] is None:
         raise Http404("The program is not published yet.")
     context["workshop"] = workshop

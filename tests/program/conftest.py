@@ -4,6 +4,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from reviews.models import Decision, DecisionRelease
@@ -65,9 +66,11 @@ def program_chair(vienna):
 
 
 @pytest.fixture
-def chair_client(client, program_chair):
-    client.force_login(program_chair)
-    return client
+def chair_client(program_chair):
+    """The chair's own browser (not the ``client`` fixture, which stays a visitor's)."""
+    chair = Client()
+    chair.force_login(program_chair)
+    return chair
 
 
 @pytest.fixture

@@ -376,6 +376,8 @@ def test_publishing_and_withdrawing_the_program(chair_client, client, vienna, pa
     public = reverse("program:public", args=[vienna.slug])
     assert client.get(public).status_code == 404
     assert 'id="program"' not in client.get(vienna.get_absolute_url()).content.decode()
+    preview = chair_client.get(public).content.decode()
+    assert "Preview" in preview and "Accepted paper 1" in preview
     program = Program.objects.get(workshop=vienna)
     publish = reverse("program:publish", args=[vienna.slug])
 
