@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("publication.urls")),
     path("submissions/", include("submissions.urls")),
     path("review/<slug:slug>/manage/messages/", include("messaging.urls")),
+    path("", include("program.urls")),
     path("review/", include("reviews.auto_assign_urls")),
     path("review/", include("reviews.urls")),
     path("", include("publication.accepted_urls")),

@@ -51,6 +51,9 @@ class Session(models.Model):
     )
     # iCalendar SEQUENCE: grows whenever the time or the room changes.
     sequence = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency of the session's edit page (workshops.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["starts_at", "room", "pk"]

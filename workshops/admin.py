@@ -5,7 +5,6 @@ from .models import (
     Membership,
     Person,
     ReviewCriterion,
-    ScheduleItem,
     SubmissionType,
     Topic,
     Workshop,
@@ -110,13 +109,6 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "title", "affiliation", "workshop"]
     list_filter = ["role", "workshop"]
     search_fields = ["name", "affiliation"]
-
-
-@admin.register(ScheduleItem)
-class ScheduleItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "workshop", "starts_at", "ends_at", "speakers"]
-    list_filter = ["workshop"]
-    search_fields = ["title", "speakers"]
 
 
 @admin.register(Membership)

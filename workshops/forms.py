@@ -19,7 +19,6 @@ from .models import (
     ImportantDate,
     Person,
     ReviewCriterion,
-    ScheduleItem,
     SubmissionType,
     Topic,
     Workshop,
@@ -466,22 +465,6 @@ class PersonForm(forms.ModelForm):
         return photo
 
 
-class ScheduleItemForm(ZonedFormMixin, forms.ModelForm):
-    starts_at = LocalDateTimeField(label="Starts", allow_date_only=False)
-    ends_at = LocalDateTimeField(label="Ends", allow_date_only=False, required=False)
-
-    class Meta:
-        model = ScheduleItem
-        fields = ["starts_at", "ends_at", "title", "speakers", "location"]
-
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The end must be after the start.")
-        return cleaned
-
-
 # Rows a formset of the call may hold. A posted TOTAL_FORMS above it is refused with a form
 # error (Django's ``absolute_max``) instead of building and rendering back thousands of forms.
 MAX_ROWS = 200
@@ -505,7 +488,6 @@ ImportantDateFormSet = _formset(ImportantDate, ImportantDateForm, BaseImportantD
 SubmissionTypeFormSet = _formset(SubmissionType, SubmissionTypeForm)
 ReviewCriterionFormSet = _formset(ReviewCriterion, ReviewCriterionForm, BaseReviewCriterionFormSet)
 PersonFormSet = _formset(Person, PersonForm, extra=3)
-ScheduleItemFormSet = _formset(ScheduleItem, ScheduleItemForm)
 
 # (prefix, formset class, heading, help) of the call's formsets.
 CALL_FORMSETS = [
@@ -514,7 +496,6 @@ CALL_FORMSETS = [
     ("types", SubmissionTypeFormSet, "Submission types", "Each with its page limit."),
     ("criteria", ReviewCriterionFormSet, "Review criteria", "What reviewers score."),
     ("people", PersonFormSet, "People", "Organizers, invited speakers and panelists."),
-    ("schedule", ScheduleItemFormSet, "Schedule", "Times are in the workshop's time zone."),
 ]
 
 
@@ -530,7 +511,7 @@ def call_formset(workshop: Workshop, prefix: str, data=None, files=None, *, tz=N
         files,
         instance=workshop,
         prefix=prefix,
-        form_kwargs={"tz": tz} if prefix in {"dates", "schedule"} else {},
+        form_kwargs={"tz": tz} if prefix == "dates" else {},
     )
     formset.heading, formset.help_text = heading, help_text
     if getattr(formset, "locked", False):
@@ -639,6 +620,9 @@ class CallSection:
     title: str
     form_class: type[SectionForm] = SectionForm
     formset: str | None = None  # a prefix of CALL_FORMSETS
+    # A section edited on a page of its own (the program's builder): the URL name, taking
+    # the workshop's slug, that the section's link leads to.
+    url_name: str | None = None
 
     def build(self, workshop: Workshop, data=None, files=None):
         form = self.form_class(data, files, instance=workshop)
@@ -654,7 +638,7 @@ CALL_SECTIONS = [
     CallSection("policies", "Policies", PoliciesSectionForm),
     CallSection("criteria", "Review criteria", formset="criteria"),
     CallSection("people", "People", formset="people"),
-    CallSection("schedule", "Program", formset="schedule"),
+    CallSection("program", "Program", url_name="program:manage"),
 ]
 
 

@@ -74,17 +74,21 @@ CHAIR_TABS: tuple[Tab, ...] = (
             Tab("Letter templates", "reviews:templates"),
         ),
     ),
-    Tab("Accepted papers", "accepted:manage"),
-    Tab("Exports", "exports:index", also=("exports:",)),
     Tab(
         "Camera-ready",
         "publication:camera_table",
         also=("publication:camera_deadline",),
         children=(
-            Tab(
-                "Accepted papers", "publication:camera_table", also=("publication:camera_deadline",)
-            ),
-            Tab("Camera-ready settings", "publication:publication_settings"),
+            Tab("Papers", "publication:camera_table", also=("publication:camera_deadline",)),
+            Tab("Settings", "publication:publication_settings"),
+        ),
+    ),
+    Tab(
+        "Publication",
+        "accepted:manage",
+        children=(
+            Tab("Accepted papers", "accepted:manage"),
+            Tab("Program", "program:manage", also=("program:",)),
         ),
     ),
     Tab(
@@ -96,6 +100,7 @@ CHAIR_TABS: tuple[Tab, ...] = (
             Tab("Outbox", "reviews:outbox", also=("reviews:outbox_resend",)),
         ),
     ),
+    Tab("Exports", "exports:index", also=("exports:",)),
     Tab(
         "Settings",
         "reviews:manage_settings",

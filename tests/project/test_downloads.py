@@ -15,7 +15,9 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from program.models import Program
 from reviews.enums import Phase
 from reviews.models import AssignmentRun, ProposedPair, ReviewSettings, RunState
 from submissions.enums import FileKind
@@ -166,6 +168,12 @@ DOWNLOADS = {
         "published": ("inline", dict.fromkeys(ROLES, 200)),
         "draft": ("inline", {"anonymous": 404, "unrelated": 404, "author": 404, "chair": 200}),
     },
+    # The program's feed: once the program is published, as public as the workshop page.
+    "program:calendar": {
+        "published": ("inline", dict.fromkeys(ROLES, 200)),
+        "unpublished": ("inline", dict.fromkeys(ROLES, 404)),
+        "draft": ("inline", {"anonymous": 404, "unrelated": 404, "author": 404, "chair": 200}),
+    },
     "workshops:person_photo": {
         "published": ("inline", dict.fromkeys(ROLES, 200)),
         "draft": ("inline", {"anonymous": 404, "unrelated": 404, "author": 404, "chair": 200}),
@@ -251,6 +259,10 @@ def world(db, media_root):
     add_camera_ready(decided_paper(accepted, 1))
     add_camera_ready(decided_paper(hidden, 1))
     publish(accepted, papers=True)
+    unpublished = factories.WorkshopFactory()
+    for shown in (workshop, draft):
+        Program.objects.create(workshop=shown, published_at=timezone.now())
+    Program.objects.create(workshop=unpublished)
     slug = workshop.slug
     urls = {
         ("exports:download", "submissions-csv"): reverse(
@@ -262,6 +274,9 @@ def world(db, media_root):
         ("exports:proceedings", "not archival"): reverse("exports:proceedings", args=[slug]),
         ("accepted:pdf", "published"): reverse("accepted:pdf", args=[accepted.slug, 1]),
         ("accepted:pdf", "not published"): reverse("accepted:pdf", args=[hidden.slug, 1]),
+        ("program:calendar", "published"): reverse("program:calendar", args=[slug]),
+        ("program:calendar", "unpublished"): reverse("program:calendar", args=[unpublished.slug]),
+        ("program:calendar", "draft"): reverse("program:calendar", args=[draft.slug]),
         ("submissions:download", "paper"): reverse("submissions:download", args=[slug, 1, pdf.pk]),
         ("submissions:download", "supplement"): reverse(
             "submissions:download", args=[slug, 1, supplement.pk]

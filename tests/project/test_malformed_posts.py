@@ -21,7 +21,6 @@ from workshops.models import (
     ImportantDate,
     Person,
     ReviewCriterion,
-    ScheduleItem,
     SubmissionType,
     Topic,
     Workshop,
@@ -148,9 +147,8 @@ CALL_MODELS = (
     SubmissionType,
     ReviewCriterion,
     Person,
-    ScheduleItem,
 )
-CALL_PREFIXES = ["dates", "topics", "types", "criteria", "people", "schedule"]
+CALL_PREFIXES = ["dates", "topics", "types", "criteria", "people"]
 
 
 @pytest.mark.parametrize("case", CASES)

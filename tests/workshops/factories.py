@@ -8,9 +8,9 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from program.models import Program, Session
 from tests.factories import WorkshopFactory
 from workshops.enums import AOE
-from workshops.models import ScheduleItem
 
 AOE_TZ = zoneinfo.ZoneInfo(AOE)
 
@@ -20,13 +20,25 @@ def aoe(year: int, month: int, day: int, hour: int = 23, minute: int = 59, secon
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=AOE_TZ)
 
 
-class ScheduleItemFactory(factory.django.DjangoModelFactory):
+class ProgramSessionFactory(factory.django.DjangoModelFactory):
+    """A session of the program (which replaced the call's schedule); the workshop's program
+    is created and published with it, as the schedule was public."""
+
     class Meta:
-        model = ScheduleItem
+        model = Session
+        skip_postgeneration_save = True
 
     workshop = factory.SubFactory(WorkshopFactory)
     starts_at = factory.LazyFunction(lambda: aoe(2030, 5, 22, 9, 0, 0))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=30))
     title = factory.Sequence(lambda n: f"Session {n}")
+
+    @factory.post_generation
+    def published(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Program.objects.update_or_create(
+                workshop=obj.workshop, defaults={"published_at": dt.datetime.now(dt.UTC)}
+            )
 
 
 def png_upload(name: str = "photo.png") -> SimpleUploadedFile:

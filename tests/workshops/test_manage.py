@@ -13,7 +13,6 @@ from workshops.models import (
     Membership,
     Person,
     ReviewCriterion,
-    ScheduleItem,
     SubmissionType,
     Topic,
     Workshop,
@@ -37,7 +36,6 @@ def snapshot(workshop) -> dict:
                 SubmissionType,
                 ReviewCriterion,
                 Person,
-                ScheduleItem,
             )
         },
     }
@@ -255,7 +253,7 @@ def test_create_form_offers_aoe_first(client, chair):
 
 # --- editing the call, section by section ---------------------------------------------------
 
-SECTIONS = ["basics", "dates", "types", "topics", "policies", "criteria", "people", "schedule"]
+SECTIONS = ["basics", "dates", "types", "topics", "policies", "criteria", "people"]
 
 
 @pytest.mark.django_db
@@ -332,19 +330,6 @@ def test_edit_saves_every_section(chair_client, bands):
     )
     assert chair_client.post(edit_url(bands, "people"), data).status_code == 302
 
-    response, data = get_payload(chair_client, bands, "schedule")
-    h = first_empty_row(response, "schedule")
-    data.update(
-        {
-            f"schedule-{h}-starts_at": "2023-05-05 09:00",
-            f"schedule-{h}-ends_at": "2023-05-05 09:30",
-            f"schedule-{h}-title": "Opening remarks",
-        }
-    )
-    result = chair_client.post(edit_url(bands, "schedule"), data)
-
-    assert result.status_code == 302, result.context and result.context["error_summary"]
-    assert result.url == edit_url(bands, "schedule")
     bands.refresh_from_db()
     assert bands.name == "Backdoor Attacks and Defenses (renamed)"
     assert bands.presentation_outcomes == ["virtual_talk"]
@@ -356,8 +341,6 @@ def test_edit_saves_every_section(chair_client, bands):
     assert bands.criteria.get(name="Novelty").scale == ["Low", "Medium", "High"]
     speaker = bands.people.get(name="Micah Goldblum")
     assert speaker.role == PersonRole.SPEAKER and speaker.photo.name.startswith("people/")
-    item = bands.schedule.get()
-    assert item.starts_at == dt.datetime(2023, 5, 5, 21, 0, tzinfo=UTC)  # 09:00 AoE
     # Saved existing rows are unchanged by a round trip.
     submission = bands.dates.get(kind=DateKind.PAPER_SUBMISSION)
     assert submission.original_at == aoe(2023, 1, 25) and submission.extended_at == aoe(2023, 2, 3)
@@ -413,7 +396,6 @@ def test_saving_basics_touches_no_other_section(chair_client, bands):
         ("topics", "Topic"),
         ("criteria", "ReviewCriterion"),
         ("people", "Person"),
-        ("schedule", "ScheduleItem"),
     ],
 )
 def test_saving_a_formset_section_touches_no_other_section(chair_client, bands, section, model):
@@ -433,10 +415,6 @@ def test_saving_a_formset_section_touches_no_other_section(chair_client, bands, 
             "topics": {f"topics-{row}-name": "New topic"},
             "criteria": {f"criteria-{row}-name": "Clarity", f"criteria-{row}-scale": "Lo\nHi"},
             "people": {f"people-{row}-role": PersonRole.SPEAKER, f"people-{row}-name": "Ann"},
-            "schedule": {
-                f"schedule-{row}-starts_at": "2023-05-05 09:00",
-                f"schedule-{row}-title": "Talk",
-            },
         }[section]
     )
 
@@ -669,18 +647,12 @@ def test_edit_rejects_scale_with_one_level(chair_client, bands):
 
 
 @pytest.mark.django_db
-def test_edit_rejects_schedule_ending_before_it_starts(chair_client, bands):
-    response, data = get_payload(chair_client, bands, "schedule")
-    row = first_empty_row(response, "schedule")
-    data.update(
-        {
-            f"schedule-{row}-starts_at": "2023-05-05 10:00",
-            f"schedule-{row}-ends_at": "2023-05-05 09:00",
-            f"schedule-{row}-title": "Backwards",
-        }
-    )
+def test_program_section_of_the_call_leads_to_the_program_builder(chair_client, bands):
+    html = chair_client.get(edit_url(bands)).content.decode()
+    builder = reverse("program:manage", args=[bands.slug])
 
-    post_refused(chair_client, bands, data, "The end must be after the start.", "schedule")
+    assert f'href="{builder}"' in html
+    assert chair_client.get(edit_url(bands, "program")).url == builder
 
 
 @pytest.mark.django_db

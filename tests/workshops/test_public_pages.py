@@ -18,7 +18,7 @@ from tests.factories import (
 )
 from workshops.enums import Anonymity, DateKind, Format, PersonRole
 
-from .factories import ScheduleItemFactory, png_upload
+from .factories import ProgramSessionFactory, png_upload
 
 
 def page(client, workshop):
@@ -230,14 +230,14 @@ def test_detail_review_criteria_and_contact(client, bands):
 
 
 @pytest.mark.django_db
-def test_detail_schedule_in_workshop_timezone(client):
+def test_detail_program_in_workshop_timezone(client):
     workshop = WorkshopFactory(timezone="Pacific/Honolulu")
-    ScheduleItemFactory(
+    ProgramSessionFactory(
         workshop=workshop,
         title="Opening remarks",
         starts_at=dt.datetime(2030, 12, 15, 19, 0, tzinfo=dt.UTC),
         ends_at=dt.datetime(2030, 12, 15, 19, 5, tzinfo=dt.UTC),
-        speakers="Organizers",
+        room="Hall A",
     )
 
     html = page(client, workshop)

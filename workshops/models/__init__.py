@@ -1,6 +1,6 @@
 from .call import ImportantDate, ReviewCriterion, SubmissionType, Topic
 from .membership import Membership
-from .people import Person, ScheduleItem
+from .people import Person
 from .workshop import Workshop
 
 __all__ = [
@@ -8,7 +8,6 @@ __all__ = [
     "Membership",
     "Person",
     "ReviewCriterion",
-    "ScheduleItem",
     "SubmissionType",
     "Topic",
     "Workshop",

@@ -36,29 +36,3 @@ class Person(models.Model):
         if not parts:
             return "?"
         return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
-
-
-class ScheduleItem(models.Model):
-    """A slot of the workshop day: talk, panel, break, poster session."""
-
-    workshop = models.ForeignKey(
-        "workshops.Workshop", on_delete=models.CASCADE, related_name="schedule"
-    )
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField(null=True, blank=True)
-    title = models.CharField(max_length=300)
-    speakers = models.CharField(max_length=300, blank=True)
-    location = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["starts_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__isnull=True)
-                | models.Q(ends_at__gt=models.F("starts_at")),
-                name="schedule_ends_after_start",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title

@@ -32,7 +32,6 @@ class WorkshopQuerySet(models.QuerySet):
             "submission_types",
             "criteria",
             "people",
-            "schedule",
             models.Prefetch("topics", queryset=Topic.objects.order_by("order", "pk")),
         )
 

@@ -81,9 +81,9 @@ class WorkshopDashboardView(WorkshopPermissionMixin, TemplateView):
 
 class WorkshopEditView(WorkshopPermissionMixin, View):
     """One section of the call (``CALL_SECTIONS``: basics, dates, submission types, topics,
-    policies, criteria, people, program), saved on its own: its workshop fields and its
+    policies, criteria, people), saved on its own: its workshop fields and its
     formset together or not at all, the other sections untouched. ``workshops:edit`` is the
-    first section."""
+    first section; the program section leads to the program's builder."""
 
     permission_required = "workshops.change_workshop"
     template_name = "workshops/manage/edit.html"
@@ -96,9 +96,13 @@ class WorkshopEditView(WorkshopPermissionMixin, View):
         return section
 
     def get(self, request, slug, section=None):
+        if self.section.url_name:  # edited on a page of its own (the program's builder)
+            return redirect(self.section.url_name, slug=self.workshop.slug)
         return self.render(*self.section.build(self.workshop))
 
     def post(self, request, slug, section=None):
+        if self.section.url_name:
+            return redirect(self.section.url_name, slug=self.workshop.slug)
         form, formset = self.section.build(self.workshop, request.POST, request.FILES)
         # Validate everything (not just up to the first error) so every message shows at once.
         valid = [form.is_valid()] + ([formset.is_valid()] if formset is not None else [])

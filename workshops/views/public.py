@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from publication.publishing import accepted_context
+from program.public import program_context
 
 from .. import services
 from ..files import cache_for, file_response
@@ -79,16 +80,18 @@ def call_context(workshop: Workshop, *, now=None) -> dict:
         "people": services.people_by_role(workshop.people.all()),
         "submission_types": list(workshop.submission_types.all()),
         "criteria": list(workshop.criteria.all()),
-        "schedule": list(workshop.schedule.all()),
     }
 
 
 @require_safe
 def detail(request, slug):
     workshop = _visible_workshop(
-        request, slug, Workshop.objects.with_call_data().select_related("publication_settings")
+        request,
+        slug,
+        Workshop.objects.with_call_data().select_related("publication_settings", "program"),
     )
     context = call_context(workshop)
+    context.update(program_context(workshop))
     context["can_manage"] = request.user.has_perm("workshops.change_workshop", workshop)
     now = timezone.now()
     context["accepting_submissions"] = workshop.accepts_new_submissions(now)
