@@ -52,6 +52,13 @@ class ReviewerProfileForm(forms.ModelForm):
 MARKDOWN_HELP = "Markdown works: **bold**, *italic*, lists, `code` and links; no images or HTML."
 
 
+ANSWER_READERS = {
+    "authors": "Shown to the authors with your review, and to the committee.",
+    "committee": "Shown to the committee, not to the authors.",
+    "chairs": "Shown to the chairs only.",
+}
+
+
 class ReviewForm(VersionedFormMixin, forms.Form):
     """Built from the workshop's criteria: one ``score_<id>`` field per criterion; the hidden
     ``version`` is the review's (0: no review yet)."""
@@ -114,7 +121,10 @@ class ReviewForm(VersionedFormMixin, forms.Form):
         # confidential note.
         question_fields = {}
         for question in self.questions:
-            question_fields[f"q_{question.pk}"] = custom_fields.form_field(question)
+            field = custom_fields.form_field(question)
+            # The reviewer knows who will read the answer.
+            field.help_text = f"{field.help_text} {ANSWER_READERS[question.visibility]}".strip()
+            question_fields[f"q_{question.pk}"] = field
         fields = dict(self.fields)
         note = fields.pop("confidential_note")
         self.fields = {**score_fields, **fields, **question_fields, "confidential_note": note}

@@ -24,6 +24,13 @@ MAX_AUTHORS = 40
 ABSTRACT_MAX = 5000
 
 
+# What the authors are told about who reads their answer to a field the chairs added.
+FIELD_READERS = {
+    "reviewers": "Read by the reviewers and the chairs.",
+    "chairs": "Read by the chairs only.",
+}
+
+
 class SubmissionForm(VersionedFormMixin, forms.ModelForm):
     """Metadata, acknowledgements and files of one submission.
 
@@ -146,7 +153,10 @@ class SubmissionForm(VersionedFormMixin, forms.ModelForm):
             stored = {a.field_id: a.value for a in self.instance.field_answers.all()}
         for field in self.custom_fields:
             name = f"field_{field.pk}"
-            self.fields[name] = custom_fields.form_field(field)
+            form_field = custom_fields.form_field(field)
+            readers = FIELD_READERS.get(field.visibility, "")
+            form_field.help_text = f"{form_field.help_text} {readers}".strip()
+            self.fields[name] = form_field
             if field.pk in stored and not self.is_bound:
                 self.initial[name] = custom_fields.initial_value(field, stored[field.pk])
 

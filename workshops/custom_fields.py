@@ -163,6 +163,11 @@ class DefinitionFormMixin:
             help_text="For a choice question: one choice per line.",
             initial="\n".join(self.instance.choices or []),
         )
+        # Right after the kind they belong to.
+        names = [n for n in self.fields if n != "choices_text"]
+        at = names.index("kind") + 1 if "kind" in names else len(names)
+        names.insert(at, "choices_text")
+        self.fields = {n: self.fields[n] for n in names}
 
     def clean(self):
         data = super().clean()
