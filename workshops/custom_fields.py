@@ -181,3 +181,29 @@ class DefinitionFormMixin:
     def save(self, commit=True):
         self.instance.choices = self.cleaned_data["choices"]
         return super().save(commit)
+
+
+def definition_changes(form) -> dict:
+    """``{field: (before, after)}`` of a chair's question form, for the activity log."""
+    changes = {}
+    for name in form.changed_data:
+        if name == "choices_text":
+            changes["choices"] = (form.instance.choices or [], form.cleaned_data.get("choices"))
+            continue
+        changes[name] = (form.initial.get(name), form.cleaned_data.get(name))
+    return changes
+
+
+def record_definition(*, workshop, by, what: str, label: str, action: str, changes=None):
+    """One activity entry (kind "settings") for a question added, changed or deleted."""
+    from activity.models import Kind
+    from activity.services import record
+
+    record(
+        workshop=workshop,
+        kind=Kind.SETTINGS,
+        action=f"{what.replace(' ', '_')}_{action}",
+        actor=by,
+        message=f"{what.capitalize()} “{label}” {action}",
+        changes=changes,
+    )

@@ -7,7 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
-from workshops.custom_fields import LOCKED_MESSAGE, clean_value
+from workshops.custom_fields import (
+    LOCKED_MESSAGE,
+    clean_value,
+    definition_changes,
+    record_definition,
+)
 
 from ..models import ReviewAnswer, ReviewQuestion
 from ..models.questions import AUDIENCES
@@ -113,11 +118,30 @@ def update_question(form, question, *, by=None) -> ReviewQuestion:
         if question.pk:
             ReviewQuestion.objects.select_for_update().filter(pk=question.pk).first()
             _refuse_if_locked(question)
-        return form.save()
+        created = not question.pk
+        changes = definition_changes(form)
+        saved = form.save()
+        if created or changes:
+            record_definition(
+                workshop=saved.workshop,
+                by=by,
+                what="review question",
+                label=saved.label,
+                action="added" if created else "changed",
+                changes=changes,
+            )
+        return saved
 
 
 def delete_question(question, *, by=None) -> None:
     with transaction.atomic():
         ReviewQuestion.objects.select_for_update().filter(pk=question.pk).first()
         _refuse_if_locked(question)
+        record_definition(
+            workshop=question.workshop,
+            by=by,
+            what="review question",
+            label=question.label,
+            action="deleted",
+        )
         question.delete()

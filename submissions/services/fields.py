@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from workshops.custom_fields import LOCKED_MESSAGE, clean_value, display
+from workshops.custom_fields import (
+    LOCKED_MESSAGE,
+    clean_value,
+    definition_changes,
+    display,
+    record_definition,
+)
 
 from .state import TransitionNotAllowed
 
@@ -95,7 +101,19 @@ def update_field(form, field, *, by=None):
         if field.pk:
             SubmissionField.objects.select_for_update().filter(pk=field.pk).first()
             _refuse_if_locked(field)
-        return form.save()
+        created = not field.pk
+        changes = definition_changes(form)
+        saved = form.save()
+        if created or changes:
+            record_definition(
+                workshop=saved.workshop,
+                by=by,
+                what="submission field",
+                label=saved.label,
+                action="added" if created else "changed",
+                changes=changes,
+            )
+        return saved
 
 
 def delete_field(field, *, by=None) -> None:
@@ -104,4 +122,11 @@ def delete_field(field, *, by=None) -> None:
     with transaction.atomic():
         SubmissionField.objects.select_for_update().filter(pk=field.pk).first()
         _refuse_if_locked(field)
+        record_definition(
+            workshop=field.workshop,
+            by=by,
+            what="submission field",
+            label=field.label,
+            action="deleted",
+        )
         field.delete()

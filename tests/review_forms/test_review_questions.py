@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from activity.models import Entry
 from reviews.enums import Phase
 from reviews.models import Review, ReviewAnswer, ReviewQuestion
 from reviews.services import ReviewFlowError
@@ -331,6 +332,14 @@ def test_chairs_add_edit_and_delete_unanswered_questions(scenario, login):
 
     client.post(questions_url(s), {"action": "delete", "question": str(q.pk)})
     assert not ReviewQuestion.objects.exists()
+    log = list(Entry.objects.filter(workshop=s.workshop).order_by("pk"))
+    assert [(e.kind, e.action, e.actor_id) for e in log] == [
+        ("settings", "review_question_added", s.chair.pk),
+        ("settings", "review_question_changed", s.chair.pk),
+        ("settings", "review_question_deleted", s.chair.pk),
+    ]
+    assert log[1].changes["label"] == ["Venue", "Venue?"]
+    assert all(e.submission_id is None for e in log)
 
 
 @pytest.mark.parametrize(
@@ -366,6 +375,7 @@ def test_a_locked_question_cannot_change_or_go(scenario, login):
     assert "can no longer be changed or deleted" in delete.content.decode()
     assert list(ReviewQuestion.objects.values()) == before
     assert ReviewAnswer.objects.count() == 1
+    assert not Entry.objects.filter(action__startswith="review_question").exists()
 
     # Adding a question stays possible.
     assert client.post(questions_url(s), definition(label="New one")).status_code == 302
