@@ -86,3 +86,40 @@ def test_chairs_question_editor_shows_the_lock(scenario, page, width):  # noqa: 
     page.get_by_label("Kind").select_option("checkbox")
     page.get_by_role("button", name="Add the question").click()
     page.get_by_text("“Data availability” saved.").wait_for()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_reviewer_paper_page_with_fields_and_answers(scenario, page, width):  # noqa: F811
+    from reviews.services.assignments import assign
+    from submissions.models import SubmissionFieldAnswer
+    from tests.scenarios import submit_review
+
+    from .helpers import answer, field
+
+    s = scenario
+    code = field(s.workshop, "Link to code", "url", visibility="reviewers")
+    student = field(s.workshop, "Is the first author a student?", "choice", visibility="chairs")
+    SubmissionFieldAnswer.objects.create(
+        submission=s.paper, field=code, value="https://example.org/code"
+    )
+    SubmissionFieldAnswer.objects.create(submission=s.paper, field=student, value="Yes")
+    venue = question(s.workshop, "Best venue", "choice", visibility="authors")
+    note = question(s.workshop, "Chairs-only remark", "text", visibility="chairs")
+    review = submit_review(s.assignment, s.criteria)
+    answer(review, venue, "Beta")
+    answer(review, note, "For the chairs only.")
+    other = assign(submission=s.paper, reviewer=s.unassigned, by=s.chair, notify=False)
+    submit_review(other, s.criteria)
+
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(s.unassigned.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+    page.goto(f"/review/paper/{s.workshop.slug}/1/")
+
+    body = page.content()
+    assert "https://example.org/code" in body and "Beta" in body
+    assert "first author a student" not in body and "For the chairs only." not in body
+    snap(page, f"reviewer-paper-fields-{width}")
