@@ -3,12 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
 from accounts.models import User
+from workshops import custom_fields
 from workshops.concurrency import VersionedFormMixin
 from workshops.markdown import render_markdown
 from workshops.models import ReviewCriterion, Topic
 
 from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, outcomes_for
-from .models import DecisionTemplate, ReviewerProfile, ReviewSettings
+from .models import DecisionTemplate, ReviewerProfile, ReviewQuestion, ReviewSettings
 from .services.reviewing import TEXT_FIELDS, ReviewInput
 from .services.templating import PLACEHOLDERS, validate_template
 
@@ -51,6 +52,13 @@ class ReviewerProfileForm(forms.ModelForm):
 MARKDOWN_HELP = "Markdown works: **bold**, *italic*, lists, `code` and links; no images or HTML."
 
 
+ANSWER_READERS = {
+    "authors": "Shown to the authors with your review, and to the committee.",
+    "committee": "Shown to the committee, not to the authors.",
+    "chairs": "Shown to the chairs only.",
+}
+
+
 class ReviewForm(VersionedFormMixin, forms.Form):
     """Built from the workshop's criteria: one ``score_<id>`` field per criterion; the hidden
     ``version`` is the review's (0: no review yet)."""
@@ -76,13 +84,21 @@ class ReviewForm(VersionedFormMixin, forms.Form):
         help_text="Never shown to the authors or the other reviewers.",
     )
 
-    def __init__(self, *args, criteria, review=None, **kwargs):
+    def __init__(self, *args, criteria, review=None, questions=(), **kwargs):
+        self.questions = list(questions)
         if review is not None and "initial" not in kwargs:
             initial = {name: getattr(review, name) for name in TEXT_FIELDS}
             initial["recommendation"] = review.recommendation
             initial["confidence"] = review.confidence
             for score in review.scores.all():
                 initial[f"score_{score.criterion_id}"] = score.value
+            by_id = {q.pk: q for q in self.questions}
+            for answer in review.answers.all():
+                if answer.question_id in by_id:
+                    question = by_id[answer.question_id]
+                    initial[f"q_{question.pk}"] = custom_fields.initial_value(
+                        question, answer.value
+                    )
             kwargs["initial"] = initial
         kwargs.setdefault("version", review.version if review is not None else 0)
         super().__init__(*args, **kwargs)
@@ -101,8 +117,17 @@ class ReviewForm(VersionedFormMixin, forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
-        # Scores first, in the criteria's order.
-        self.fields = {**score_fields, **self.fields}
+        # Scores first, in the criteria's order; the workshop's own questions before the
+        # confidential note.
+        question_fields = {}
+        for question in self.questions:
+            field = custom_fields.form_field(question)
+            # The reviewer knows who will read the answer.
+            field.help_text = f"{field.help_text} {ANSWER_READERS[question.visibility]}".strip()
+            question_fields[f"q_{question.pk}"] = field
+        fields = dict(self.fields)
+        note = fields.pop("confidential_note")
+        self.fields = {**score_fields, **fields, **question_fields, "confidential_note": note}
 
     def preview(self) -> list[tuple[str, str]]:
         """The filled-in texts as they will be shown: (label, sanitized HTML) pairs."""
@@ -118,6 +143,10 @@ class ReviewForm(VersionedFormMixin, forms.Form):
         values["recommendation"] = review.recommendation
         values["confidence"] = review.confidence
         scores = {s.criterion_id: s.value for s in review.scores.all()}
+        answers = {a.question_id: a.value for a in review.answers.all()}
+        values |= {
+            f"q_{q.pk}": custom_fields.initial_value(q, answers.get(q.pk)) for q in self.questions
+        }
         return values | {f"score_{c.pk}": scores.get(c.pk) for c in self.criteria}
 
     def review_input(self) -> ReviewInput:
@@ -127,6 +156,10 @@ class ReviewForm(VersionedFormMixin, forms.Form):
             confidence=data.get("confidence") or None,
             **{name: data.get(name, "") for name in TEXT_FIELDS},
         )
+
+    def answers(self) -> dict[int, object]:
+        """{question id: form value} of the custom questions."""
+        return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
 
     def scores(self) -> dict[int, str | None]:
         return {c.pk: self.cleaned_data.get(f"score_{c.pk}") or None for c in self.criteria}
@@ -174,8 +207,10 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
             "others_reviews",
             "late_reviews_until",
             "default_reviews_per_paper",
+            "guidelines",
         ]
         widgets = {
+            "guidelines": forms.Textarea(attrs={"rows": 10}),
             "bidding_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "late_reviews_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
@@ -293,3 +328,16 @@ class MemberRoleForm(forms.Form):
         label="Role",
         choices=[("reviewer", "Reviewer"), ("chair", "Chair"), ("both", "Chair and reviewer")],
     )
+
+
+class ReviewQuestionForm(custom_fields.DefinitionFormMixin, forms.ModelForm):
+    """A chair's definition of one custom review question."""
+
+    class Meta:
+        model = ReviewQuestion
+        fields = ["label", "help_text", "kind", "score_max", "visibility", "required", "order"]
+        labels = {"label": "Question", "help_text": "Help text"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_choices()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import author, chair, committee, decisions, members, reviewer
+from .views import author, chair, committee, decisions, members, questions, reviewer
 
 app_name = "reviews"
 urlpatterns = [
@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/manage/committee/chairs/add/", members.chair_add, name="chair_add"),
     path("<slug:slug>/manage/criteria/", chair.criteria, name="criteria"),
+    path("<slug:slug>/manage/questions/", questions.questions, name="questions"),
     path("<slug:slug>/manage/conflicts/", chair.conflicts, name="conflicts"),
     path("<slug:slug>/manage/paper/<int:number>/", chair.manage_paper, name="manage_paper"),
     path(

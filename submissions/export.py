@@ -90,7 +90,21 @@ def export_response(workshop, submissions) -> HttpResponse:
         content_type="text/csv; charset=utf-8",
     )
     writer = csv.writer(response)
-    writer.writerow(HEADER)
+    fields = list(workshop.submission_fields.all())
+    writer.writerow(HEADER + field_header(fields))
     for s in submissions.for_lists().order_by("number"):
-        writer.writerow(row(s))
+        writer.writerow(row(s) + field_cells(s, fields))
     return response
+
+
+def field_header(fields) -> list[str]:
+    """One column per field the chairs added to the submission form (chairs read them all)."""
+    return [cell(f"field: {field.label}") for field in fields]
+
+
+def field_cells(s, fields) -> list[str]:
+    """The answers of ``s`` in the order of ``fields`` (from the prefetched answers)."""
+    from workshops.custom_fields import display
+
+    answers = {a.field_id: a.value for a in s.field_answers.all()}
+    return [cell(display(field, answers.get(field.pk))) for field in fields]

@@ -9,18 +9,26 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
+from workshops import custom_fields
 from workshops.concurrency import VersionedFormMixin
 from workshops.formsets import CheckedManagementFormMixin
 
 from . import pdf
 from .enums import SubmissionState
-from .models import Submission
+from .models import Submission, SubmissionField
 from .services import deadlines
 from .services.editing import AuthorEntry
 from .services.state import workshop_has_topics
 
 MAX_AUTHORS = 40
 ABSTRACT_MAX = 5000
+
+
+# What the authors are told about who reads their answer to a field the chairs added.
+FIELD_READERS = {
+    "reviewers": "Read by the reviewers and the chairs.",
+    "chairs": "Read by the chairs only.",
+}
 
 
 class SubmissionForm(VersionedFormMixin, forms.ModelForm):
@@ -95,6 +103,7 @@ class SubmissionForm(VersionedFormMixin, forms.ModelForm):
             f"At most {workshop.max_supplement_size_mb} MB. Zip archives are stored as they are."
         )
         self._policy_fields(workshop)
+        self._custom_fields(workshop)
         # Every form carries a fresh token: the same form posted twice is saved once.
         if not self.is_bound:
             self.initial["form_token"] = uuid.uuid4().hex
@@ -135,6 +144,44 @@ class SubmissionForm(VersionedFormMixin, forms.ModelForm):
             )
         else:
             del self.fields["ack_anonymized"]
+
+    def _custom_fields(self, workshop) -> None:
+        """One ``field_<id>`` per field the chairs added (``submissions.services.fields``)."""
+        self.custom_fields = list(workshop.submission_fields.all())
+        stored = {}
+        if self.instance.pk:
+            stored = {a.field_id: a.value for a in self.instance.field_answers.all()}
+        for field in self.custom_fields:
+            name = f"field_{field.pk}"
+            form_field = custom_fields.form_field(field)
+            readers = FIELD_READERS.get(field.visibility, "")
+            form_field.help_text = f"{form_field.help_text} {readers}".strip()
+            self.fields[name] = form_field
+            if field.pk in stored and not self.is_bound:
+                self.initial[name] = custom_fields.initial_value(field, stored[field.pk])
+
+    @property
+    def custom_bound_fields(self) -> list:
+        return [self[f"field_{field.pk}"] for field in self.custom_fields]
+
+    def field_answers(self) -> dict[int, object]:
+        """{field id: stored value or None} of the custom fields (checked in ``clean``)."""
+        return dict(self._field_values)
+
+    def _clean_custom_fields(self, cleaned) -> None:
+        self._field_values = {}
+        for field in self.custom_fields:
+            name = f"field_{field.pk}"
+            if name in self.errors:
+                continue
+            try:
+                value = custom_fields.clean_value(field, cleaned.get(name))
+            except ValidationError as exc:
+                self.add_error(name, exc)
+                continue
+            self._field_values[field.pk] = value
+            if self.submitting and field.required and value is None:
+                self.add_error(name, "Required to submit.")
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
@@ -179,6 +226,7 @@ class SubmissionForm(VersionedFormMixin, forms.ModelForm):
             if error:
                 field = "paper" if self.checked_paper is not None else "submission_type"
                 self.add_error(field, error)
+        self._clean_custom_fields(cleaned)
         if self.submitting:
             required = {
                 "submission_type": "Choose the type of your submission.",
@@ -423,3 +471,16 @@ class ManageFilterForm(forms.Form):
             may_see_authors=may_see_authors,
             may_see_tags=may_see_tags,
         )
+
+
+class SubmissionFieldForm(custom_fields.DefinitionFormMixin, forms.ModelForm):
+    """A chair's definition of one field of the submission form."""
+
+    class Meta:
+        model = SubmissionField
+        fields = ["label", "help_text", "kind", "visibility", "required", "order"]
+        labels = {"label": "Question", "help_text": "Help text"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_choices()

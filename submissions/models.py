@@ -31,6 +31,8 @@ class SubmissionQuerySet(models.QuerySet):
         return self.select_related("workshop", "submission_type").prefetch_related(
             "workshop__dates",
             "workshop__topics",
+            "workshop__submission_fields",
+            "field_answers",
             "topics",
             models.Prefetch("authors", queryset=Authorship.objects.order_by("order", "pk")),
             models.Prefetch("files", queryset=SubmissionFile.objects.order_by("kind", "-version")),
@@ -291,3 +293,87 @@ class PaperTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", "Text"
+    CHOICE = "choice", "Choice"
+    CHECKBOX = "checkbox", "Checkbox"
+    URL = "url", "URL"
+
+
+class FieldVisibility(models.TextChoices):
+    REVIEWERS = "reviewers", "Reviewers and chairs"
+    CHAIRS = "chairs", "Chairs only"
+
+
+class SubmissionField(models.Model):
+    """A question of a workshop's submission form beyond the fixed ones (e.g. "Is the first
+    author a student?", "Link to code"); the authors always see their own answers.
+
+    Locked once it has answers (``submissions.services.fields``); new fields can be added."""
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop", on_delete=models.CASCADE, related_name="submission_fields"
+    )
+    label = models.CharField(max_length=200)
+    help_text = models.CharField(max_length=500, blank=True)
+    kind = models.CharField(max_length=10, choices=FieldKind, default=FieldKind.TEXT)
+    choices = models.JSONField(default=list, blank=True)
+    visibility = models.CharField(
+        "who reads the answers besides the authors",
+        max_length=10,
+        choices=FieldVisibility,
+        default=FieldVisibility.REVIEWERS,
+    )
+    required = models.BooleanField(
+        default=False, help_text="Needed to submit the paper (a draft may leave it empty)."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # A text/choice/checkbox/URL field has no score; the shared helpers read this.
+    score_max = None
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FieldKind.values), name="submissionfield_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=FieldVisibility.values),
+                name="submissionfield_visibility_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SubmissionFieldAnswer(models.Model):
+    """The authors' answer to one submission field (values: ``workshops.custom_fields``)."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="field_answers"
+    )
+    # PROTECT: a field with answers cannot be deleted, even outside the chairs' page.
+    field = models.ForeignKey(SubmissionField, on_delete=models.PROTECT, related_name="answers")
+    value = models.JSONField()
+
+    class Meta:
+        ordering = ["field__order", "field_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "field"], name="submissionfieldanswer_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        from workshops.custom_fields import display
+
+        return display(self.field, self.value)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import author, chair
+from .views import author, chair, fields
 
 app_name = "submissions"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/manage/", chair.manage_list, name="manage_list"),
     path("<slug:slug>/manage/export.csv", chair.export_csv, name="export_csv"),
     path("<slug:slug>/manage/bulk/", chair.bulk, name="bulk"),
+    path("<slug:slug>/manage/fields/", fields.fields, name="fields"),
     path("<slug:slug>/<int:number>/", author.detail, name="detail"),
     path("<slug:slug>/<int:number>/edit/", author.edit, name="edit"),
     path("<slug:slug>/<int:number>/withdraw/", author.withdraw, name="withdraw"),

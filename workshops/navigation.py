@@ -37,7 +37,7 @@ class Tab:
 
 CHAIR_TABS: tuple[Tab, ...] = (
     Tab("Overview", "workshops:manage"),
-    Tab("Call", "workshops:edit", also=("workshops:edit_section",)),
+    Tab("Call", "workshops:edit", also=("workshops:edit_section", "submissions:fields")),
     Tab(
         "Submissions",
         "submissions:manage_list",
@@ -107,6 +107,7 @@ CHAIR_TABS: tuple[Tab, ...] = (
         children=(
             Tab("Review phase", "reviews:manage_settings"),
             Tab("Review criteria", "reviews:criteria"),
+            Tab("Review questions", "reviews:questions"),
         ),
     ),
 )

@@ -5,6 +5,7 @@ from .conflicts import Conflict
 from .decisions import Decision, DecisionCorrection, DecisionRelease, DecisionTemplate
 from .discussion import Comment
 from .members import CommitteeChange
+from .questions import AnswerVisibility, QuestionKind, ReviewAnswer, ReviewQuestion
 from .reviews import Review, ReviewScore
 from .settings import ReviewSettings
 
@@ -18,7 +19,11 @@ __all__ = [
     "DecisionCorrection",
     "DecisionRelease",
     "DecisionTemplate",
+    "AnswerVisibility",
+    "QuestionKind",
     "Review",
+    "ReviewAnswer",
+    "ReviewQuestion",
     "ReviewScore",
     "ReviewSettings",
     "ReviewerInvitation",

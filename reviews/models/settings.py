@@ -31,6 +31,12 @@ class ReviewSettings(models.Model):
         "until this later date. Empty: not after the due date.",
     )
     default_reviews_per_paper = models.PositiveSmallIntegerField(default=3)
+    guidelines = models.TextField(
+        "reviewer guidelines",
+        blank=True,
+        help_text="Shown with the reviewer invitation, on the bidding page and beside the review "
+        "form. Markdown: **bold**, *italic*, lists and links.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
         default=1,

@@ -39,6 +39,7 @@ from ..permissions import (
 )
 from . import ReviewFlowError
 from .emails import one_line, site_url
+from .questions import answers_prefetch
 from .templating import default_template, render_template
 
 # Named, not imported: the tasks module imports these services.
@@ -245,7 +246,7 @@ def author_reviews(submission):
         Review.objects.filter(assignment__submission=submission, state=ReviewState.SUBMITTED)
         .select_related("assignment")
         .defer("confidential_note", "assignment__reviewer", "assignment__created_by")
-        .prefetch_related("scores__criterion")
+        .prefetch_related("scores__criterion", answers_prefetch("authors"))
         .order_by("assignment__ordinal")
     )
 
@@ -269,6 +270,9 @@ def reviews_text(submission, decision=None, reviews=None) -> str:
         ):
             if text.strip():
                 lines += ["", f"{title}:", text.strip()]
+        # The workshop's own questions whose answers authors may read (reviews.services.questions).
+        for answer in getattr(review, "shown_answers", ()):
+            lines += ["", f"{answer.question.label}:", answer.text]
         lines.append("")
     return "\n".join(lines).strip()
 

@@ -14,6 +14,7 @@ from ..enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, ReviewState
 from ..models import Assignment, Review, ReviewScore
 from ..permissions import forget_rights, paper_rights
 from . import ReviewFlowError
+from . import questions as custom_questions
 
 TEXT_FIELDS = ("summary", "strengths", "weaknesses", "comments", "confidential_note")
 
@@ -71,6 +72,7 @@ def save_review(
     submit: bool,
     version: int | None = None,
     now=None,
+    answers: dict | None = None,
 ) -> Review:
     """Save ``user``'s review of ``assignment``; a submitted review stays submitted.
 
@@ -78,6 +80,8 @@ def save_review(
     does not allow reviewing, the deadline passed, or a value lies outside its scale.
     ``version`` is the version of the review the form showed (0: none yet); a review saved
     since (in another tab) raises :class:`EditConflict` and nothing is written.
+    ``answers`` ({question id: form value}) answers the workshop's custom questions
+    (``reviews.services.questions``); required ones are needed to submit, not for a draft.
     """
     submission = assignment.submission
     if assignment.reviewer_id != user.pk:
@@ -98,6 +102,9 @@ def save_review(
     }
     recommendation = _check_level(data.recommendation, RECOMMENDATION_SCALE, "Recommendation")
     confidence = _check_level(data.confidence, CONFIDENCE_SCALE, "Confidence")
+    # Custom questions (reviews.services.questions).
+    questions = custom_questions.questions_of(submission.workshop)
+    answer_values = custom_questions.check_answers(questions, answers or {})
 
     with transaction.atomic():
         review, created = Review.objects.select_for_update().get_or_create(assignment=assignment)
@@ -109,7 +116,9 @@ def save_review(
                 saved_at=review.updated_at,
                 current=review,
             )
-        before = _snapshot(review)
+        before = (_snapshot(review), custom_questions.answers_snapshot(review))
+        if answers is None:  # a caller without the questions keeps the stored answers
+            answer_values = dict(before[1])
         final = submit or review.state == ReviewState.SUBMITTED
         if final:
             missing = [c.name for cid, c in criteria.items() if levels.get(cid) is None]
@@ -117,6 +126,7 @@ def save_review(
                 missing.append("overall recommendation")
             if confidence is None:
                 missing.append("confidence")
+            missing += custom_questions.missing_required(questions, answer_values)
             if missing:
                 raise ReviewError("To submit, give: " + ", ".join(missing) + ".")
         review.recommendation = recommendation
@@ -135,7 +145,10 @@ def save_review(
                 ReviewScore.objects.update_or_create(
                     review=review, criterion_id=cid, defaults={"value": level}
                 )
-        if not created and _snapshot(review) != before:
+        if answers is not None:
+            custom_questions.write_answers(review, answer_values)
+        after = (_snapshot(review), custom_questions.answers_snapshot(review))
+        if not created and after != before:
             review.version = bump(Review, review.pk)
     forget_rights(user)
     return review

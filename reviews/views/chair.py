@@ -16,6 +16,7 @@ from accounts.models import User
 from mail.models import EmailState, OutgoingEmail
 from mail.services import resend
 from submissions.enums import SubmissionState
+from submissions.services.fields import shown_answers
 from workshops.concurrency import EditConflict, saved_values
 from workshops.enums import MemberRole
 from workshops.formsets import CheckedManagementFormMixin
@@ -466,6 +467,7 @@ def manage_paper(request, slug, number):
             "paper": submission,
             "rights": rights,
             "authors": list(submission.authors.order_by("order", "pk")),
+            "field_answers": shown_answers(submission, everything=True),
             "assignments": assignments,
             "candidates": candidates,
             "assign_form": AssignForm(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from ..enums import InvitationState
 from ..forms import AddChairForm, InviteForm, MemberRoleForm
 from ..models import CommitteeChange, ReviewerInvitation
+from ..permissions import review_settings
 from ..services import ReviewFlowError
 from ..services.committee import (
     ConfirmationNeeded,
@@ -141,6 +142,7 @@ def invitation_accept(request, token):
             "action": "accept",
             "other_account": not is_invited_address(invitation, request.user),
             "is_author": is_author,
+            "guidelines": review_settings(invitation.workshop).guidelines,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -165,5 +167,10 @@ def invitation_decline(request, token):
     return render(
         request,
         "reviews/invitation.html",
-        {"invitation": invitation, "workshop": invitation.workshop, "action": "decline"},
+        {
+            "invitation": invitation,
+            "workshop": invitation.workshop,
+            "action": "decline",
+            "guidelines": review_settings(invitation.workshop).guidelines,
+        },
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from submissions.pdf import anonymized_pdf_bytes
+from submissions.services.fields import shown_answers
 from workshops.concurrency import EditConflict
 from workshops.enums import MemberRole
 from workshops.files import file_response
@@ -37,6 +38,7 @@ from ..services.bidding import set_bid
 from ..services.committee import profile_for
 from ..services.conflicts import automatic_conflict_ids
 from ..services.discussion import post_comment, speaker_labels
+from ..services.questions import answers_prefetch, questions_of
 from ..services.reviewing import save_review
 from .common import committee_workshop_or_404, paper_or_404
 
@@ -229,6 +231,7 @@ def bids(request, slug):
             "show": show,
             "choices": ONE_CLICK_BIDS,
             "query": request.GET.urlencode(),
+            "guidelines": review_settings(workshop).guidelines,
         },
     )
 
@@ -293,7 +296,10 @@ def _visible_reviews(submission, rights, *, exclude_assignment=None):
     qs = (
         Review.objects.filter(assignment__submission=submission, state=ReviewState.SUBMITTED)
         .select_related("assignment")
-        .prefetch_related("scores__criterion")
+        .prefetch_related(
+            "scores__criterion",
+            answers_prefetch("chairs" if rights.can_see_confidential else "committee"),
+        )
         .order_by("assignment__ordinal")
     )
     if rights.can_see_reviewer_names:
@@ -326,6 +332,8 @@ def paper(request, slug, number):
             "own_review": own,
             "others": others,
             "authors": authors,
+            # Fields chairs added to the submission form: reviewers read the ones for them.
+            "field_answers": shown_answers(submission, everything=rights.is_manager),
             "has_pdf": submission.current_paper is not None,
             "decline_form": DeclineForm()
             if rights.assignment_id and not rights.has_submitted_review
@@ -354,9 +362,14 @@ def review_edit(request, slug, number):
     if not rights.assignment_id:
         raise Http404
     assignment = Assignment.objects.get(pk=rights.assignment_id)
-    review = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+    review = (
+        Review.objects.filter(assignment=assignment)
+        .prefetch_related("scores", answers_prefetch("chairs"), "answers")
+        .first()
+    )
     criteria = ReviewCriterion.objects.filter(workshop=submission.workshop)
-    form = ReviewForm(request.POST or None, criteria=criteria, review=review)
+    questions = questions_of(submission.workshop)
+    form = ReviewForm(request.POST or None, criteria=criteria, review=review, questions=questions)
 
     def page(status=200, **extra):
         context = {
@@ -366,6 +379,7 @@ def review_edit(request, slug, number):
             "rights": rights,
             "review": review,
             "assignment": assignment,
+            "guidelines": review_settings(submission.workshop).guidelines,
             **extra,
         }
         return render(request, "reviews/review_form.html", context, status=status)
@@ -395,9 +409,10 @@ def review_edit(request, slug, number):
             scores=form.scores(),
             submit="submit" in request.POST,
             version=form.loaded_version,
+            answers=form.answers(),
         )
     except EditConflict as conflict:
-        review = Review.objects.prefetch_related("scores").get(pk=conflict.current.pk)
+        review = Review.objects.prefetch_related("scores", "answers").get(pk=conflict.current.pk)
         form.refuse(conflict, form.saved_values(review))
         return page(status=409)
     except ReviewFlowError as exc:
@@ -427,6 +442,7 @@ def _autosave(request, form, assignment, review, rights):
                 scores=form.scores(),
                 submit=False,
                 version=form.loaded_version,
+                answers=form.answers(),
             )
         except EditConflict:
             context["problem"] = (

@@ -242,6 +242,7 @@ def save_submission(
     form_token: str | None = None,
     version: int | None = None,
     now: dt.datetime | None = None,
+    field_answers: dict | None = None,
 ) -> SaveResult:
     """Create (``submission`` None) or update a submission from the author's form.
 
@@ -250,7 +251,8 @@ def save_submission(
     version the form was loaded with: when someone saved since, :class:`EditConflict` is
     raised (``workshops.concurrency``). Raises :class:`DeadlinePassed`,
     :class:`TransitionNotAllowed` or :class:`EditConflict`, in which case nothing is saved
-    (no file either).
+    (no file either). ``field_answers`` ({field id: stored value or None}, checked by the
+    form) answers the workshop's own fields (``submissions.services.fields``).
     """
     from workshops.models import Workshop
 
@@ -335,6 +337,9 @@ def save_submission(
                 submission.topics.set(topic_ids)
                 if not created:
                     changes.append("topics")
+            if field_answers is not None and _save_field_answers(submission, field_answers):
+                if not created:
+                    changes.append("form fields")
             new_authors, authors_changed, removed_authors = _sync_authors(
                 submission, authors, by=by
             )
@@ -376,7 +381,14 @@ def save_submission(
                 Submission.objects.filter(pk=submission.pk).update(last_form_token=form_token)
             submission = (
                 Submission.objects.select_related("workshop", "submission_type", "created_by")
-                .prefetch_related("authors", "files", "topics", "workshop__dates")
+                .prefetch_related(
+                    "authors",
+                    "files",
+                    "topics",
+                    "workshop__dates",
+                    "workshop__submission_fields",
+                    "field_answers",
+                )
                 .get(pk=submission.pk)
             )
             result = SaveResult(submission, created=created, changes=changes)
@@ -429,6 +441,22 @@ def save_submission(
     except BaseException:
         _delete_stored(stored)
         raise
+
+
+def _save_field_answers(submission, values: dict) -> bool:
+    """The answers to the workshop's own fields (``submissions.services.fields``); an id of
+    another workshop's field is refused."""
+    from ..models import SubmissionField
+    from .fields import write_answers
+
+    known = set(
+        SubmissionField.objects.filter(
+            workshop_id=submission.workshop_id, pk__in=list(values)
+        ).values_list("pk", flat=True)
+    )
+    if set(values) - known:
+        raise TransitionNotAllowed("An answer refers to a field of another workshop.")
+    return write_answers(submission, values)
 
 
 def edit_conflict(submission) -> EditConflict:

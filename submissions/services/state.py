@@ -56,6 +56,10 @@ def missing_items(submission) -> list[str]:
     for label in required_acknowledgements(workshop):
         if not getattr(submission, label[0]):
             missing.append(f"{label[1]} not acknowledged")
+    # The workshop's own required fields (submissions.services.fields).
+    from .fields import missing_fields
+
+    missing += [f"“{label}” not answered" for label in missing_fields(submission)]
     return missing
 
 

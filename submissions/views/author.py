@@ -26,6 +26,7 @@ from ..services.editing import (
     removal_refusal,
     save_submission,
 )
+from ..services.fields import shown_answers
 from ..services.state import TransitionNotAllowed, set_state
 from .common import get_submission, get_workshop
 
@@ -175,6 +176,7 @@ def _submission_form(request, workshop, submission):
                         submit=action == "submit" and not is_submitted,
                         form_token=form.cleaned_data.get("form_token") or None,
                         version=form.loaded_version,
+                        field_answers=form.field_answers(),
                     )
                 except EditConflict as conflict:
                     submission = _refuse_edit(form, formset, conflict)
@@ -328,6 +330,7 @@ def detail(request, slug, number):
         "can_extend": user.has_perm("submissions.extend_deadline", submission),
         "can_reinstate": can_manage and state.can_reinstate(submission),
         "insider": insider,
+        "field_answers": shown_answers(submission, everything=insider),
         "files": sorted(submission.files.all(), key=lambda f: (f.kind, -f.version))
         if insider
         else [f for f in [paper] if f],
