@@ -63,6 +63,13 @@ WORKSHOP_FIELDS = [
     "call_for_papers",
     "submission_instructions",
 ]
+# Fields only some seeds state, with the value of a seed that does not.
+OPTIONAL_FIELDS = {
+    "camera_ready_instructions": "",
+    "camera_ready_template_url": "",
+    "contact_note": "",
+    "announced_later": [],
+}
 
 
 def end_of_day(day: dt.date | None, tz: str) -> dt.datetime | None:
@@ -179,6 +186,7 @@ def _load_workshop(
 ) -> tuple[Workshop, bool]:
     """The workshop of ``seed``, with its call when it is created (or ``reset``)."""
     defaults = {field: seed[field] for field in WORKSHOP_FIELDS}
+    defaults.update({field: seed.get(field, empty) for field, empty in OPTIONAL_FIELDS.items()})
     defaults.update(
         year=year if is_demo else seed["year"],
         timezone=seed.get("timezone", AOE),

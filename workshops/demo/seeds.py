@@ -21,7 +21,15 @@ Conventions (applied by ``workshops.demo.loader``):
 
 from datetime import date
 
-from ..enums import Anonymity, DateKind, Format, MemberRole, PersonRole, PresentationOutcome
+from ..enums import (
+    AnnouncedLater,
+    Anonymity,
+    DateKind,
+    Format,
+    MemberRole,
+    PersonRole,
+    PresentationOutcome,
+)
 
 PASSWORD = "demo-pass-2026"
 EMAIL_DOMAIN = "demo.test"
@@ -137,20 +145,25 @@ Submissions must be anonymous following ICLR double-blind reviewing guidelines, 
 Conduct and Code of Ethics. Accepted papers will be hosted on this workshop website but are \
 considered non-archival and can be submitted to other workshops, conferences or journals if \
 their submission policy allows.
-
-### Camera ready
-
+""",
+    # The call's "Camera Ready" section. Its template link, "Download (LaTeX)", is relative
+    # (./files/iclr2023.zip) to the call's page, https://iclr23-bands.github.io/cfp.html: a
+    # camera-ready copy of the template, not the ICLR master template linked for submissions.
+    "camera_ready_instructions": """\
 The final version should be submitted to OpenReview: \
 <https://openreview.net/group?id=ICLR.cc/2023/Workshop/BANDS>
 
 The final version should have up to 4 pages (excluding references, acknowledgements, or \
-appendices). It is recommended to use the ICLR 2023 template, or to modify the submission LaTeX \
-files as follows:
+appendices). It is recommended to use the template provided at: \
+[Download (LaTeX)](https://iclr23-bands.github.io/files/iclr2023.zip)
+
+Or modify the submission LaTeX files as follows:
 
 - Add the command `\\iclrfinalcopy` in `iclr2023_conference.tex`
 - Change line 88 in `iclr2023_conference.sty` to \
 `\\lhead{Published at ICLR 2023 Workshop on Backdoor Attacks and Defenses in Machine Learning}`
 """,
+    "camera_ready_template_url": "https://iclr23-bands.github.io/files/iclr2023.zip",
     "dates": [
         {
             "kind": DateKind.PAPER_SUBMISSION,
@@ -284,6 +297,13 @@ of Conduct, and Code of Ethics. Accepted papers will be hosted on the workshop w
 considered non-archival and can be submitted to other workshops, conferences, or journals if \
 their submission policy allows.
 """,
+    # The page has "Schedule (Coming Soon)", "Speakers (Coming Soon)" and "Panelists (Coming
+    # Soon)" headings with nothing under them yet.
+    "announced_later": [
+        AnnouncedLater.SCHEDULE,
+        AnnouncedLater.SPEAKERS,
+        AnnouncedLater.PANELISTS,
+    ],
     "dates": [
         {"kind": DateKind.PAPER_SUBMISSION, "on": date(2023, 9, 29)},
         {"kind": DateKind.AUTHOR_NOTIFICATION, "on": date(2023, 10, 27)},
@@ -465,6 +485,12 @@ Conference Proceedings Formatting Guidelines. All the accepted papers will be pu
 proceedings through the IEEE Digital Library.
 
 Submission site: <https://easychair.org/conferences/?conf=safeml2026>
+""",
+    # "Contacts: Any doubts or queries can be addressed to the General Co-Chairs using the
+    # following e-mails:", and the copied page has no address (nor any name) after it.
+    "contact_note": """\
+Any doubts or queries can be addressed to the General Co-Chairs. The call names no e-mail \
+address for them, so none is shown here.
 """,
     "dates": [
         {"kind": DateKind.PAPER_SUBMISSION, "on": date(2026, 3, 6)},

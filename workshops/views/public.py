@@ -67,6 +67,8 @@ def call_context(workshop: Workshop, *, now=None) -> dict:
     """What a workshop page shows, from the prefetched call data (no further query)."""
     now = now or timezone.now()
     next_date = services.next_deadline(workshop, now=now)
+    people = services.people_by_role(workshop.people.all())
+    schedule = list(workshop.schedule.all())
     return {
         "workshop": workshop,
         "topics": services.topic_tree(workshop.topics.all()),
@@ -74,10 +76,22 @@ def call_context(workshop: Workshop, *, now=None) -> dict:
         "next_date": next_date,
         "time_left": services.time_left(next_date.effective_at, now=now) if next_date else "",
         "is_open": workshop.accepts_new_submissions(now),
-        "people": services.people_by_role(workshop.people.all()),
+        "people": people,
         "submission_types": list(workshop.submission_types.all()),
         "criteria": list(workshop.criteria.all()),
-        "schedule": list(workshop.schedule.all()),
+        "schedule": schedule,
+        # Sections the call promises for later and that have no content yet.
+        "announced_later": workshop.announced_later_labels(
+            present={
+                key
+                for key, has in (
+                    ("speakers", people.speakers),
+                    ("panelists", people.panelists),
+                    ("schedule", schedule),
+                )
+                if has
+            }
+        ),
     }
 
 
