@@ -109,6 +109,14 @@ def load(stdout=None, *, now: dt.datetime | None = None, reset: bool = False) ->
     workshops.append(demo)
     if created:
         created_slugs.add(demo.slug)
+    # The complete edition has fixed dates (its cycle is over) and is labelled as a demo.
+    complete = seeds.COMPLETE_EDITION
+    past, created = _load_workshop(
+        complete, _seed_dates(complete), year=complete["year"], is_demo=True, reset=reset
+    )
+    workshops.append(past)
+    if created:
+        created_slugs.add(past.slug)
     users, created_emails = _load_users(reset=reset)
     memberships = _load_memberships(
         created_slugs=created_slugs, created_emails=created_emails, reset=reset
@@ -330,4 +338,8 @@ def _load_memberships(*, created_slugs: set[str], created_emails: set[str], rese
 
 
 def _all_slugs() -> list[str]:
-    return [seeds.DEMO_EDITION["slug"], *(w["slug"] for w in seeds.SEED_WORKSHOPS)]
+    return [
+        seeds.DEMO_EDITION["slug"],
+        seeds.COMPLETE_EDITION["slug"],
+        *(w["slug"] for w in seeds.SEED_WORKSHOPS),
+    ]

@@ -761,6 +761,79 @@ Demo logins are listed in the project's README; every demo account uses the pass
 }
 
 # ---------------------------------------------------------------------------------------------
+# The complete demo edition: the same fictional workshop, one edition earlier, whose whole cycle
+# has run (papers, reviews, released decisions, camera-ready versions, terms, program). Its dates
+# are fixed: it is over. Archival, so its proceedings bundle can be downloaded. The papers,
+# reviews and the rest are written by ``workshops.demo.cycle``.
+# ---------------------------------------------------------------------------------------------
+
+COMPLETE_EDITION = {
+    **DEMO_EDITION,
+    "slug": "demo-trustworthy-ml-2025",
+    "name": "Demo Workshop on Trustworthy ML (demo, complete cycle)",
+    "year": 2025,
+    "timezone": "UTC",
+    "tagline": "A demonstration edition whose cycle is complete: not a real workshop. See "
+    "released decisions, camera-ready papers, the accepted papers and the program.",
+    "contact_email": f"chair@{EMAIL_DOMAIN}",
+    "is_archival": True,
+    "proceedings": "Demo Proceedings of the Workshop on Trustworthy ML 2025 (fictional)",
+    "dual_submission_allowed": False,
+    "overview": """\
+**This is a demo workshop, and its cycle is over.** Everything a workshop goes through has \
+happened here: papers were submitted and reviewed, decisions were released, the authors of \
+the accepted papers uploaded their camera-ready versions and accepted the publication terms, \
+and the chairs published the accepted papers and the program. Nothing here is published \
+anywhere else, and the proceedings are fictional.
+
+For a call that is still open, see the current demo edition.
+""",
+    "call_for_papers": """\
+We invited demo submissions on any aspect of trustworthy machine learning, including but not \
+limited to the topics listed below.
+
+Reviewing was double-blind. The workshop is archival: accepted papers appear in its \
+(fictional) proceedings, so dual submissions were not allowed.
+""",
+    "submission_instructions": """\
+Papers were submitted as anonymized PDFs. Demo logins are listed in the project's README; \
+every demo account uses the password `demo-pass-2026`.
+""",
+    "camera_ready_instructions": """\
+The final version names its authors and may use one more page than the review version. Upload \
+it on the paper's camera-ready page, confirm the title, abstract and author list as they will \
+be printed, and accept the copyright form.
+""",
+    "dates": [
+        {"kind": DateKind.ABSTRACT_REGISTRATION, "on": date(2025, 4, 18)},
+        {"kind": DateKind.PAPER_SUBMISSION, "on": date(2025, 4, 25)},
+        {"kind": DateKind.REVIEWS_DUE, "on": date(2025, 5, 23)},
+        {"kind": DateKind.AUTHOR_NOTIFICATION, "on": date(2025, 6, 6)},
+        {"kind": DateKind.CAMERA_READY, "on": date(2025, 6, 27)},
+        {"kind": DateKind.WORKSHOP_DAY, "on": date(2025, 7, 18)},
+    ],
+    "submission_types": [
+        {**item, "camera_ready_page_limit": item["page_limit"] + 1 + item["extra_pages_allowance"]}
+        for item in DEMO_EDITION["submission_types"]
+    ],
+    "people": [
+        *DEMO_EDITION["people"],
+        {
+            "role": PersonRole.PANELIST,
+            "name": "Robin Placeholder",
+            "title": "Panelist (demo)",
+            "affiliation": "Fictional Foundation for Safe AI",
+        },
+        {
+            "role": PersonRole.PANELIST,
+            "name": "Alex Example",
+            "title": "Panelist (demo)",
+            "affiliation": "Sample Systems Inc. (fictional)",
+        },
+    ],
+}
+
+# ---------------------------------------------------------------------------------------------
 # Demo users. Every one has the password PASSWORD and a verified, primary e-mail address.
 # Institutions and their domains are fictional (.example is reserved for examples); some authors
 # share an institution with a reviewer, so conflicts of interest show up in the demo.
@@ -878,9 +951,14 @@ USERS = [ADMIN, CHAIR, *REVIEWERS, *AUTHORS]
 MEMBERSHIPS = [
     *[
         (slug, CHAIR["email"], MemberRole.CHAIR)
-        for slug in (DEMO_EDITION["slug"], *(w["slug"] for w in SEED_WORKSHOPS))
+        for slug in (
+            DEMO_EDITION["slug"],
+            COMPLETE_EDITION["slug"],
+            *(w["slug"] for w in SEED_WORKSHOPS),
+        )
     ],
     *[(DEMO_EDITION["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS],
+    *[(COMPLETE_EDITION["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS],
     *[(BANDS_2023["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS[:3]],
     *[(BUGS_2023["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS[3:]],
     *[(SAFE_ML_2026["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS[::2]],

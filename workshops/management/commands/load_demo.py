@@ -16,12 +16,14 @@ from django.db import transaction
 from workshops.demo import loader, seeds
 
 # Demo loaders of the other apps, run after the workshops and users when the app has one.
-APP_LOADERS = ["submissions.demo", "reviews.demo"]
+# The complete edition's cycle comes last: it builds on the accounts and on nothing else.
+APP_LOADERS = ["submissions.demo", "reviews.demo", "workshops.demo.cycle"]
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data: four real calls for papers, an open demo edition, demo accounts "
+        "Load the demo data: four real calls for papers, an open demo edition, a demo edition "
+        "whose cycle is complete, demo accounts "
         f"(password {seeds.PASSWORD}) and, when the apps provide them, demo submissions and "
         "reviews. Running it again only creates what is missing: chairs' edits and changed "
         "passwords are kept. --reset restores the seed state."
