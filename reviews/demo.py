@@ -21,6 +21,7 @@ import statistics
 from django.utils import timezone
 
 from submissions.models import Submission
+from workshops.demo import seeds
 from workshops.enums import MemberRole
 from workshops.models import Membership, ReviewCriterion, Workshop
 
@@ -47,7 +48,7 @@ from .services.conflicts import active_conflict_pairs, detect_conflicts
 from .services.phases import phase_by_dates
 
 # Demo editions whose whole cycle another loader writes (workshops.demo.cycle).
-COMPLETE_EDITIONS = ["demo-trustworthy-ml-2025"]
+COMPLETE_EDITIONS = [seeds.COMPLETE_EDITION["slug"]]
 
 REVIEWS_PER_PAPER = 3
 BID_CYCLE = [

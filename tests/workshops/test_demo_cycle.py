@@ -287,6 +287,9 @@ def test_public_pages_of_both_editions_render(client, demo):
     html = complete_page.content.decode()
     assert "(demo, complete cycle)" in html and "Demo edition" in html
     assert "Submit a paper" not in html
+    # Each edition points to the other.
+    assert f'href="/w/{OPEN}/"' in html
+    assert f'href="/w/{COMPLETE}/"' in open_page.content.decode()
     accepted = [p.title for p in accepted_submissions(demo)]
     rejected = list(
         Submission.objects.filter(workshop=demo, state="rejected").values_list("title", flat=True)

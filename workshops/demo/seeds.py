@@ -661,7 +661,9 @@ committee, and decide as a chair. Nothing submitted here is published anywhere.
 
 The Demo Workshop on Trustworthy ML gathers (fictional) researchers working on the robustness, \
 privacy, fairness and accountability of machine learning systems. Its dates move with the \
-calendar: the call is always open.
+calendar: the call is always open, and reviewing starts once it closes. To see the end of a \
+cycle (released decisions, camera-ready papers, the program), visit the \
+[complete demo edition](/w/demo-trustworthy-ml-2025/).
 """,
     "call_for_papers": """\
 We invite demo submissions on any aspect of trustworthy machine learning, including but not \
@@ -786,7 +788,7 @@ the accepted papers uploaded their camera-ready versions and accepted the public
 and the chairs published the accepted papers and the program. Nothing here is published \
 anywhere else, and the proceedings are fictional.
 
-For a call that is still open, see the current demo edition.
+For a call that is still open, see the [open demo edition](/w/demo-trustworthy-ml/).
 """,
     "call_for_papers": """\
 We invited demo submissions on any aspect of trustworthy machine learning, including but not \
