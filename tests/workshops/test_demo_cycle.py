@@ -301,3 +301,26 @@ def test_public_pages_of_both_editions_render(client, demo):
         assert not any(title in html for title in rejected)
     if re.search(r'id="program"', html):
         assert all(s.title in html for s in Session.objects.filter(workshop=demo))
+
+
+def test_demo_orcid_ids_have_a_valid_check_digit_and_belong_to_nobody():
+    # The check digit of ORCID's own documented example, 0000-0002-1825-0097.
+    assert cycle.orcid(21825009) == "0000-0002-1825-0097"
+    assert cycle.orcid(1010).startswith("0000-0000-")
+
+
+def test_every_row_of_the_complete_edition_passes_model_validation(demo):
+    for model in (
+        Submission,
+        Decision,
+        CameraReady,
+        PublicationSettings,
+        TermsAcceptance,
+        Program,
+        Session,
+        Slot,
+    ):
+        rows = model.objects.all()
+        assert rows.exists(), model.__name__
+        for row in rows:
+            row.full_clean()
