@@ -42,7 +42,7 @@ from .models import (
     ReviewScore,
     ReviewSettings,
 )
-from .permissions import REVIEWABLE_STATES, reviews_due
+from .permissions import REVIEWABLE_STATES, forget_settings, reviews_due
 from .services.assignments import AssignmentError, assign
 from .services.conflicts import active_conflict_pairs, detect_conflicts
 from .services.phases import phase_by_dates
@@ -144,9 +144,11 @@ def _phase_for(workshop: Workshop, settings, now) -> str:
     return Phase.DECISIONS if _is_past(workshop, now) else Phase.BIDDING
 
 
-def load(stdout=None, *, now: dt.datetime | None = None) -> dict[str, int]:
+def load(stdout=None, *, now: dt.datetime | None = None, reset: bool = False) -> dict[str, int]:
     now = now or timezone.now()
     summary = {"assignments": 0, "reviews": 0, "decisions": 0}
+    if reset:
+        _reset_open_edition(now)
     workshop_ids = (
         Submission.objects.filter(state__in=REVIEWABLE_STATES)
         .values_list("workshop_id", flat=True)
@@ -177,6 +179,37 @@ def load(stdout=None, *, now: dt.datetime | None = None) -> dict[str, int]:
             f"{summary['decisions']} staged decisions\n"
         )
     return summary
+
+
+def _reset_open_edition(now) -> None:
+    """``load_demo --reset``: the open edition back to the phase its dates imply, without the
+    bids, assignments, reviews, discussion and staged decisions of later phases (a database
+    loaded when the open edition was kept in "discussion" gets the coherent state)."""
+    from mail.models import OutgoingEmail
+
+    workshop = (
+        Workshop.objects.filter(slug=seeds.DEMO_EDITION["slug"]).prefetch_related("dates").first()
+    )
+    if workshop is None:
+        return
+    settings, _ = ReviewSettings.objects.get_or_create(workshop=workshop)
+    settings.workshop = workshop
+    phase = phase_by_dates(settings, now)
+    if phase != Phase.SUBMISSION:
+        return
+    papers = Submission.objects.filter(workshop=workshop)
+    if Decision.objects.filter(submission__in=papers, release__isnull=False).exists():
+        return  # decisions were released: a cycle a chair ran, not demo data to undo
+    Decision.objects.filter(submission__in=papers).delete()
+    Comment.objects.filter(submission__in=papers).delete()
+    Review.objects.filter(assignment__submission__in=papers).delete()
+    Assignment.objects.filter(submission__in=papers).delete()
+    Bid.objects.filter(submission__in=papers).delete()
+    OutgoingEmail.objects.filter(
+        idempotency_key__startswith=f"demo:{workshop.slug}:assigned-"
+    ).delete()  # the demo's record of assignment e-mails, for assignments that are gone
+    ReviewSettings.objects.filter(pk=settings.pk).update(phase=phase)
+    forget_settings(workshop)
 
 
 def _load_workshop(workshop, reviewers, chair, now, summary) -> None:

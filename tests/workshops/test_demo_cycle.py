@@ -324,3 +324,45 @@ def test_every_row_of_the_complete_edition_passes_model_validation(demo):
         assert rows.exists(), model.__name__
         for row in rows:
             row.full_clean()
+
+
+def test_a_chairs_phase_change_on_the_open_edition_survives_a_rerun(demo):
+    from reviews.services.phases import set_phase
+
+    workshop = Workshop.objects.get(slug=OPEN)
+    set_phase(workshop, Phase.BIDDING)
+
+    load()
+
+    assert ReviewSettings.objects.get(workshop=workshop).phase == Phase.BIDDING
+
+
+def test_reset_brings_an_open_edition_left_in_discussion_back_to_its_dates(demo):
+    """A database loaded when the open edition was kept in "discussion" with reviews."""
+    from reviews import demo as reviews_demo
+    from reviews.services.phases import set_phase
+
+    workshop = Workshop.objects.get(slug=OPEN)
+    set_phase(workshop, Phase.DISCUSSION)
+    reviews_demo.load()
+    assert Review.objects.filter(assignment__submission__workshop=workshop).exists()
+    complete = counts()
+
+    out = io.StringIO()
+    call_command("load_demo", "--reset", stdout=out)
+
+    assert ReviewSettings.objects.get(workshop=workshop).phase == Phase.SUBMISSION
+    for model, field in (
+        (Bid, "submission__workshop"),
+        (Assignment, "submission__workshop"),
+        (Review, "assignment__submission__workshop"),
+        (Decision, "submission__workshop"),
+    ):
+        assert not model.objects.filter(**{field: workshop}).exists(), model.__name__
+    assert not OutgoingEmail.objects.filter(
+        idempotency_key__startswith=f"demo:{OPEN}:assigned-"
+    ).exists()
+    # The papers and the complete edition are kept.
+    after = counts()
+    for name in ("Submission", "CameraReady", "Session", "TermsAcceptance", "DecisionRelease"):
+        assert after[name] == complete[name], name

@@ -34,8 +34,9 @@ class Command(BaseCommand):
             "--reset",
             action="store_true",
             help="Restore the demo workshops and accounts to the seeds: overwrite their fields "
-            "and passwords, move the demo edition's dates to today, and remove the topics, "
-            "dates and people that are not in the seeds.",
+            "and passwords, move the open demo edition's dates to today and its review back to "
+            "the phase they imply, and remove the topics, dates and people that are not in the "
+            "seeds.",
         )
         parser.add_argument(
             "--allow-production",
@@ -60,10 +61,11 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write(f"Loading {name}...")
                 load = importlib.import_module(name).load
-                if "stdout" in inspect.signature(load).parameters:
-                    load(stdout=self.stdout)
-                else:
-                    load()
+                parameters = inspect.signature(load).parameters
+                kwargs = {"stdout": self.stdout} if "stdout" in parameters else {}
+                if "reset" in parameters:
+                    kwargs["reset"] = options["reset"]
+                load(**kwargs)
 
         self.stdout.write(
             self.style.SUCCESS(
