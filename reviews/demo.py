@@ -6,9 +6,10 @@ something, reviewer profiles, detected conflicts, bids, assignments, a mix of su
 draft reviews, a discussion message and decisions, reviewer invitations (pending, declined,
 accepted) and a few outbox rows (sent and failed, keys ``demo:...``; never delivered).
 
-The demo edition stays in an active phase (discussion) with staged decisions; past (2023)
-workshops have their decisions released and are "notified", so their authors see decisions
-and reviews. Nothing is e-mailed.
+The open demo edition's phase follows its dates ("submission" while its call is open: reviewer
+profiles and invitations, but no bids, assignments or reviews yet); past (2023) workshops have
+their decisions released and are "notified", so their authors see decisions and reviews. The
+complete demo edition is left to ``workshops.demo.cycle``. Nothing is e-mailed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import statistics
 from django.utils import timezone
 
 from submissions.models import Submission
+from workshops.demo import seeds
 from workshops.enums import MemberRole
 from workshops.models import Membership, ReviewCriterion, Workshop
 
@@ -40,9 +42,13 @@ from .models import (
     ReviewScore,
     ReviewSettings,
 )
-from .permissions import REVIEWABLE_STATES, reviews_due
+from .permissions import REVIEWABLE_STATES, forget_settings, reviews_due
 from .services.assignments import AssignmentError, assign
 from .services.conflicts import active_conflict_pairs, detect_conflicts
+from .services.phases import phase_by_dates
+
+# Demo editions whose whole cycle another loader writes (workshops.demo.cycle).
+COMPLETE_EDITIONS = [seeds.COMPLETE_EDITION["slug"]]
 
 REVIEWS_PER_PAPER = 3
 BID_CYCLE = [
@@ -131,21 +137,28 @@ def _is_past(workshop: Workshop, now) -> bool:
     return not workshop.is_demo and workshop.year is not None and workshop.year < now.year
 
 
-def _phase_for(workshop: Workshop, now) -> str:
+def _phase_for(workshop: Workshop, settings, now) -> str:
     if workshop.is_demo:
-        return Phase.DISCUSSION
+        # The open demo edition follows its dates: "submission" while its call is open.
+        return phase_by_dates(settings, now)
     return Phase.DECISIONS if _is_past(workshop, now) else Phase.BIDDING
 
 
-def load(stdout=None, *, now: dt.datetime | None = None) -> dict[str, int]:
+def load(stdout=None, *, now: dt.datetime | None = None, reset: bool = False) -> dict[str, int]:
     now = now or timezone.now()
     summary = {"assignments": 0, "reviews": 0, "decisions": 0}
+    if reset:
+        _reset_open_edition(now)
     workshop_ids = (
         Submission.objects.filter(state__in=REVIEWABLE_STATES)
         .values_list("workshop_id", flat=True)
         .distinct()
     )
-    for workshop in Workshop.objects.filter(pk__in=list(workshop_ids)).prefetch_related("dates"):
+    for workshop in (
+        Workshop.objects.filter(pk__in=list(workshop_ids))
+        .exclude(slug__in=COMPLETE_EDITIONS)
+        .prefetch_related("dates")
+    ):
         reviewers = [
             m.user
             for m in Membership.objects.filter(workshop=workshop, role=MemberRole.REVIEWER)
@@ -168,10 +181,41 @@ def load(stdout=None, *, now: dt.datetime | None = None) -> dict[str, int]:
     return summary
 
 
+def _reset_open_edition(now) -> None:
+    """``load_demo --reset``: the open edition back to the phase its dates imply, without the
+    bids, assignments, reviews, discussion and staged decisions of later phases (a database
+    loaded when the open edition was kept in "discussion" gets the coherent state)."""
+    from mail.models import OutgoingEmail
+
+    workshop = (
+        Workshop.objects.filter(slug=seeds.DEMO_EDITION["slug"]).prefetch_related("dates").first()
+    )
+    if workshop is None:
+        return
+    settings, _ = ReviewSettings.objects.get_or_create(workshop=workshop)
+    settings.workshop = workshop
+    phase = phase_by_dates(settings, now)
+    if phase != Phase.SUBMISSION:
+        return
+    papers = Submission.objects.filter(workshop=workshop)
+    if Decision.objects.filter(submission__in=papers, release__isnull=False).exists():
+        return  # decisions were released: a cycle a chair ran, not demo data to undo
+    Decision.objects.filter(submission__in=papers).delete()
+    Comment.objects.filter(submission__in=papers).delete()
+    Review.objects.filter(assignment__submission__in=papers).delete()
+    Assignment.objects.filter(submission__in=papers).delete()
+    Bid.objects.filter(submission__in=papers).delete()
+    OutgoingEmail.objects.filter(
+        idempotency_key__startswith=f"demo:{workshop.slug}:assigned-"
+    ).delete()  # the demo's record of assignment e-mails, for assignments that are gone
+    ReviewSettings.objects.filter(pk=settings.pk).update(phase=phase)
+    forget_settings(workshop)
+
+
 def _load_workshop(workshop, reviewers, chair, now, summary) -> None:
     settings, created = ReviewSettings.objects.get_or_create(workshop=workshop)
     if created:
-        settings.phase = _phase_for(workshop, now)
+        settings.phase = _phase_for(workshop, settings, now)
         settings.save(update_fields=["phase"])
     papers = list(
         Submission.objects.filter(workshop=workshop, state__in=REVIEWABLE_STATES).order_by("number")
@@ -186,9 +230,11 @@ def _load_workshop(workshop, reviewers, chair, now, summary) -> None:
         if made and topics:
             profile.topics.set([topics[i % len(topics)], topics[(i + 2) % len(topics)]])
 
-    _invitations_and_outbox(workshop, reviewers, chair, now)
+    _invitations_and_outbox(workshop, reviewers, chair, now, settings.phase)
     detect_conflicts(workshop)
     conflicts = active_conflict_pairs(workshop)
+    if settings.phase == Phase.SUBMISSION:
+        return  # no bids before bidding opens, no assignment before reviewing
 
     for p, paper in enumerate(papers):
         for r, reviewer in enumerate(reviewers):
@@ -273,7 +319,7 @@ def _release(workshop, chair, now) -> None:
     ReviewSettings.objects.filter(workshop=workshop).update(phase=Phase.NOTIFIED)
 
 
-def _invitations_and_outbox(workshop, reviewers, chair, now) -> None:
+def _invitations_and_outbox(workshop, reviewers, chair, now, phase) -> None:
     """A pending, a declined and an accepted invitation, and sent and failed outbox rows."""
     from mail.models import EmailState, OutgoingEmail
 
@@ -325,10 +371,11 @@ def _invitations_and_outbox(workshop, reviewers, chair, now) -> None:
             "SMTPRecipientsRefused: 550 mailbox unavailable",
         ),
     ]
-    rows += [
-        (f"assigned-{r.pk}", r.email, "Review assignment", EmailState.SENT, "")
-        for r in reviewers[:2]
-    ]
+    if phase not in (Phase.SUBMISSION, Phase.BIDDING):  # e-mails of assignments made
+        rows += [
+            (f"assigned-{r.pk}", r.email, "Review assignment", EmailState.SENT, "")
+            for r in reviewers[:2]
+        ]
     for key, recipient, subject, state, error in rows:
         OutgoingEmail.objects.get_or_create(
             idempotency_key=f"demo:{tag}:{key}",

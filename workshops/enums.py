@@ -45,6 +45,14 @@ DEADLINE_KINDS = {
 }
 
 
+class AnnouncedLater(models.TextChoices):
+    """Sections of a call page that the call says are coming later ("Speakers (Coming Soon)")."""
+
+    SPEAKERS = "speakers", "Invited speakers"
+    PANELISTS = "panelists", "Panelists"
+    SCHEDULE = "schedule", "Schedule"
+
+
 class PersonRole(models.TextChoices):
     ORGANIZER = "organizer", "Organizer"
     SPEAKER = "speaker", "Invited speaker"

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from .concurrency import VersionedFormMixin, claim, conflict_with
-from .enums import AOE, DateKind, PresentationOutcome
+from .enums import AOE, AnnouncedLater, DateKind, PresentationOutcome
 from .formsets import CheckedManagementFormMixin
 from .models import (
     ImportantDate,
@@ -122,7 +122,10 @@ class WorkshopForm(VersionedFormMixin, forms.ModelForm):
     sections = [
         ("Workshop", ["name", "acronym", "year", "edition", "slug", "tagline", "is_demo"]),
         ("Where and when", ["colocated_with", "format", "venue", "timezone"]),
-        ("Texts (Markdown)", ["overview", "call_for_papers", "submission_instructions"]),
+        (
+            "Texts (Markdown)",
+            ["overview", "call_for_papers", "submission_instructions", "camera_ready_instructions"],
+        ),
         (
             "Policies",
             [
@@ -138,8 +141,16 @@ class WorkshopForm(VersionedFormMixin, forms.ModelForm):
         ("Files", ["max_pdf_size_mb", "max_supplement_size_mb"]),
         (
             "Contact and templates",
-            ["contact_email", "website", "template_latex_url", "template_word_url"],
+            [
+                "contact_email",
+                "website",
+                "contact_note",
+                "template_latex_url",
+                "template_word_url",
+                "camera_ready_template_url",
+            ],
         ),
+        ("Announced later", ["announced_later"]),
         ("Publication", ["is_published"]),
     ]
 
@@ -160,6 +171,14 @@ class WorkshopForm(VersionedFormMixin, forms.ModelForm):
         required=False,
         help_text="How accepted papers are presented; shown as “a poster or a talk”.",
     )
+    announced_later = forms.MultipleChoiceField(
+        label="Sections announced later",
+        choices=AnnouncedLater.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Sections the call promises for later (“Speakers: coming soon”): the page "
+        "shows them as to be announced until they have content.",
+    )
 
     class Meta:
         model = Workshop
@@ -179,6 +198,7 @@ class WorkshopForm(VersionedFormMixin, forms.ModelForm):
             "overview",
             "call_for_papers",
             "submission_instructions",
+            "camera_ready_instructions",
             "anonymity",
             "is_archival",
             "proceedings",
@@ -192,12 +212,17 @@ class WorkshopForm(VersionedFormMixin, forms.ModelForm):
             "website",
             "template_latex_url",
             "template_word_url",
+            "camera_ready_template_url",
+            "contact_note",
+            "announced_later",
             "is_published",
         ]
         widgets = {
             "overview": forms.Textarea(attrs={"rows": 8}),
             "call_for_papers": forms.Textarea(attrs={"rows": 12}),
             "submission_instructions": forms.Textarea(attrs={"rows": 6}),
+            "camera_ready_instructions": forms.Textarea(attrs={"rows": 4}),
+            "contact_note": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "slug": (

@@ -88,13 +88,16 @@ def test_load_demo_twice_creates_no_duplicates(db):
     run_command()
 
     assert counts() == first
-    assert first["Workshop"] == 5
+    assert first["Workshop"] == 6
     assert first["User"] == 16
     assert first["EmailAddress"] == 16
 
 
+OPEN_EDITION = seeds.DEMO_EDITION["slug"]
+
+
 def demo_deadline() -> dt.datetime:
-    demo = Workshop.objects.get(is_demo=True)
+    demo = Workshop.objects.get(slug=OPEN_EDITION)
     return demo.dates.get(kind=DateKind.PAPER_SUBMISSION).original_at
 
 
@@ -126,14 +129,14 @@ def test_demo_edition_dates_move_once_its_call_has_closed(db):
     assert counts() == first
     # April 11 + 21 days = May 2, at 23:59:59 AoE: open again.
     assert demo_deadline() == dt.datetime(2026, 5, 3, 11, 59, 59, tzinfo=UTC)
-    demo = Workshop.objects.prefetch_related("dates").get(is_demo=True)
+    demo = Workshop.objects.prefetch_related("dates").get(slug=OPEN_EDITION)
     assert demo.accepts_new_submissions(now=run_at + dt.timedelta(days=40))
 
 
 def test_demo_edition_extension_keeps_its_call_open_across_runs(db):
     run_at = dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
     loader.load(now=run_at)
-    date = Workshop.objects.get(is_demo=True).dates.get(kind=DateKind.PAPER_SUBMISSION)
+    date = Workshop.objects.get(slug=OPEN_EDITION).dates.get(kind=DateKind.PAPER_SUBMISSION)
     date.extended_at = date.original_at + dt.timedelta(days=30)
     date.save()
 
@@ -439,7 +442,7 @@ def test_demo_submissions_only_where_a_call_was_published(demo):
 
 
 def test_demo_edition_is_open_and_labelled(demo):
-    workshop = Workshop.objects.get(is_demo=True)
+    workshop = Workshop.objects.get(slug=OPEN_EDITION)
 
     assert "Demo" in workshop.name
     assert workshop.is_published
@@ -453,7 +456,8 @@ def test_demo_edition_is_open_and_labelled(demo):
     assert workshop.topics.exclude(parent=None).exists()
     assert workshop.criteria.exists()
     assert workshop.people.exists()
-    assert Workshop.objects.filter(is_demo=True).count() == 1
+    # The open edition and the complete one, both labelled as demos.
+    assert Workshop.objects.filter(is_demo=True).count() == 2
 
 
 def test_every_demo_user_can_sign_in_with_a_verified_address(demo, client):
@@ -479,8 +483,8 @@ def test_demo_roles(demo):
 
     assert User.objects.get(email="admin@demo.test").is_superuser
     assert not chair.is_superuser
-    assert Membership.objects.filter(user=chair, role=MemberRole.CHAIR).count() == 5
-    demo_edition = Workshop.objects.get(is_demo=True)
+    assert Membership.objects.filter(user=chair, role=MemberRole.CHAIR).count() == 6
+    demo_edition = Workshop.objects.get(slug=OPEN_EDITION)
     assert demo_edition.memberships.filter(role=MemberRole.REVIEWER).count() == 6
     assert Membership.objects.filter(role=MemberRole.REVIEWER, workshop__is_demo=False).exists()
 
@@ -508,14 +512,14 @@ def test_load_demo_reads_no_seed_files(db, monkeypatch, no_app_loaders):
 
     run_command()
 
-    assert Workshop.objects.count() == 5
+    assert Workshop.objects.count() == 6
     assert not [p for p in opened if "seeds" in p]
 
 
 def test_load_demo_prints_the_demo_logins(db, no_app_loaders):
     output = run_command()
 
-    assert "5 workshops" in output
+    assert "6 workshops" in output
     assert "admin@demo.test" in output and seeds.PASSWORD in output
 
 
@@ -550,4 +554,4 @@ def test_load_demo_refuses_production_settings_unless_allowed(db, settings, no_a
         run_command()
     run_command("--allow-production")
 
-    assert Workshop.objects.count() == 5
+    assert Workshop.objects.count() == 6

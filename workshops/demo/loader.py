@@ -63,6 +63,13 @@ WORKSHOP_FIELDS = [
     "call_for_papers",
     "submission_instructions",
 ]
+# Fields only some seeds state, with the value of a seed that does not.
+OPTIONAL_FIELDS = {
+    "camera_ready_instructions": "",
+    "camera_ready_template_url": "",
+    "contact_note": "",
+    "announced_later": [],
+}
 
 
 def end_of_day(day: dt.date | None, tz: str) -> dt.datetime | None:
@@ -102,6 +109,14 @@ def load(stdout=None, *, now: dt.datetime | None = None, reset: bool = False) ->
     workshops.append(demo)
     if created:
         created_slugs.add(demo.slug)
+    # The complete edition has fixed dates (its cycle is over) and is labelled as a demo.
+    complete = seeds.COMPLETE_EDITION
+    past, created = _load_workshop(
+        complete, _seed_dates(complete), year=complete["year"], is_demo=True, reset=reset
+    )
+    workshops.append(past)
+    if created:
+        created_slugs.add(past.slug)
     users, created_emails = _load_users(reset=reset)
     memberships = _load_memberships(
         created_slugs=created_slugs, created_emails=created_emails, reset=reset
@@ -179,6 +194,7 @@ def _load_workshop(
 ) -> tuple[Workshop, bool]:
     """The workshop of ``seed``, with its call when it is created (or ``reset``)."""
     defaults = {field: seed[field] for field in WORKSHOP_FIELDS}
+    defaults.update({field: seed.get(field, empty) for field, empty in OPTIONAL_FIELDS.items()})
     defaults.update(
         year=year if is_demo else seed["year"],
         timezone=seed.get("timezone", AOE),
@@ -322,4 +338,8 @@ def _load_memberships(*, created_slugs: set[str], created_emails: set[str], rese
 
 
 def _all_slugs() -> list[str]:
-    return [seeds.DEMO_EDITION["slug"], *(w["slug"] for w in seeds.SEED_WORKSHOPS)]
+    return [
+        seeds.DEMO_EDITION["slug"],
+        seeds.COMPLETE_EDITION["slug"],
+        *(w["slug"] for w in seeds.SEED_WORKSHOPS),
+    ]

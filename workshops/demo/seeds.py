@@ -21,7 +21,15 @@ Conventions (applied by ``workshops.demo.loader``):
 
 from datetime import date
 
-from ..enums import Anonymity, DateKind, Format, MemberRole, PersonRole, PresentationOutcome
+from ..enums import (
+    AnnouncedLater,
+    Anonymity,
+    DateKind,
+    Format,
+    MemberRole,
+    PersonRole,
+    PresentationOutcome,
+)
 
 PASSWORD = "demo-pass-2026"
 EMAIL_DOMAIN = "demo.test"
@@ -137,20 +145,25 @@ Submissions must be anonymous following ICLR double-blind reviewing guidelines, 
 Conduct and Code of Ethics. Accepted papers will be hosted on this workshop website but are \
 considered non-archival and can be submitted to other workshops, conferences or journals if \
 their submission policy allows.
-
-### Camera ready
-
+""",
+    # The call's "Camera Ready" section. Its template link, "Download (LaTeX)", is relative
+    # (./files/iclr2023.zip) to the call's page, https://iclr23-bands.github.io/cfp.html: a
+    # camera-ready copy of the template, not the ICLR master template linked for submissions.
+    "camera_ready_instructions": """\
 The final version should be submitted to OpenReview: \
 <https://openreview.net/group?id=ICLR.cc/2023/Workshop/BANDS>
 
 The final version should have up to 4 pages (excluding references, acknowledgements, or \
-appendices). It is recommended to use the ICLR 2023 template, or to modify the submission LaTeX \
-files as follows:
+appendices). It is recommended to use the template provided at: \
+[Download (LaTeX)](https://iclr23-bands.github.io/files/iclr2023.zip)
+
+Or modify the submission LaTeX files as follows:
 
 - Add the command `\\iclrfinalcopy` in `iclr2023_conference.tex`
 - Change line 88 in `iclr2023_conference.sty` to \
 `\\lhead{Published at ICLR 2023 Workshop on Backdoor Attacks and Defenses in Machine Learning}`
 """,
+    "camera_ready_template_url": "https://iclr23-bands.github.io/files/iclr2023.zip",
     "dates": [
         {
             "kind": DateKind.PAPER_SUBMISSION,
@@ -284,6 +297,13 @@ of Conduct, and Code of Ethics. Accepted papers will be hosted on the workshop w
 considered non-archival and can be submitted to other workshops, conferences, or journals if \
 their submission policy allows.
 """,
+    # The page has "Schedule (Coming Soon)", "Speakers (Coming Soon)" and "Panelists (Coming
+    # Soon)" headings with nothing under them yet.
+    "announced_later": [
+        AnnouncedLater.SCHEDULE,
+        AnnouncedLater.SPEAKERS,
+        AnnouncedLater.PANELISTS,
+    ],
     "dates": [
         {"kind": DateKind.PAPER_SUBMISSION, "on": date(2023, 9, 29)},
         {"kind": DateKind.AUTHOR_NOTIFICATION, "on": date(2023, 10, 27)},
@@ -466,6 +486,12 @@ proceedings through the IEEE Digital Library.
 
 Submission site: <https://easychair.org/conferences/?conf=safeml2026>
 """,
+    # "Contacts: Any doubts or queries can be addressed to the General Co-Chairs using the
+    # following e-mails:", and the copied page has no address (nor any name) after it.
+    "contact_note": """\
+Any doubts or queries can be addressed to the General Co-Chairs. The call names no e-mail \
+address for them, so none is shown here.
+""",
     "dates": [
         {"kind": DateKind.PAPER_SUBMISSION, "on": date(2026, 3, 6)},
         {"kind": DateKind.AUTHOR_NOTIFICATION, "on": date(2026, 3, 27)},
@@ -635,7 +661,9 @@ committee, and decide as a chair. Nothing submitted here is published anywhere.
 
 The Demo Workshop on Trustworthy ML gathers (fictional) researchers working on the robustness, \
 privacy, fairness and accountability of machine learning systems. Its dates move with the \
-calendar: the call is always open.
+calendar: the call is always open, and reviewing starts once it closes. To see the end of a \
+cycle (released decisions, camera-ready papers, the program), visit the \
+[complete demo edition](/w/demo-trustworthy-ml-2025/).
 """,
     "call_for_papers": """\
 We invite demo submissions on any aspect of trustworthy machine learning, including but not \
@@ -730,6 +758,79 @@ Demo logins are listed in the project's README; every demo account uses the pass
             "title": "Keynote speaker (demo)",
             "affiliation": "Imaginary Labs (fictional)",
             "talk_title": "What a demo workshop can teach us about real ones",
+        },
+    ],
+}
+
+# ---------------------------------------------------------------------------------------------
+# The complete demo edition: the same fictional workshop, one edition earlier, whose whole cycle
+# has run (papers, reviews, released decisions, camera-ready versions, terms, program). Its dates
+# are fixed: it is over. Archival, so its proceedings bundle can be downloaded. The papers,
+# reviews and the rest are written by ``workshops.demo.cycle``.
+# ---------------------------------------------------------------------------------------------
+
+COMPLETE_EDITION = {
+    **DEMO_EDITION,
+    "slug": "demo-trustworthy-ml-2025",
+    "name": "Demo Workshop on Trustworthy ML (demo, complete cycle)",
+    "year": 2025,
+    "timezone": "UTC",
+    "tagline": "A demonstration edition whose cycle is complete: not a real workshop. See "
+    "released decisions, camera-ready papers, the accepted papers and the program.",
+    "contact_email": f"chair@{EMAIL_DOMAIN}",
+    "is_archival": True,
+    "proceedings": "Demo Proceedings of the Workshop on Trustworthy ML 2025 (fictional)",
+    "dual_submission_allowed": False,
+    "overview": """\
+**This is a demo workshop, and its cycle is over.** Everything a workshop goes through has \
+happened here: papers were submitted and reviewed, decisions were released, the authors of \
+the accepted papers uploaded their camera-ready versions and accepted the publication terms, \
+and the chairs published the accepted papers and the program. Nothing here is published \
+anywhere else, and the proceedings are fictional.
+
+For a call that is still open, see the [open demo edition](/w/demo-trustworthy-ml/).
+""",
+    "call_for_papers": """\
+We invited demo submissions on any aspect of trustworthy machine learning, including but not \
+limited to the topics listed below.
+
+Reviewing was double-blind. The workshop is archival: accepted papers appear in its \
+(fictional) proceedings, so dual submissions were not allowed.
+""",
+    "submission_instructions": """\
+Papers were submitted as anonymized PDFs. Demo logins are listed in the project's README; \
+every demo account uses the password `demo-pass-2026`.
+""",
+    "camera_ready_instructions": """\
+The final version names its authors and may use one more page than the review version. Upload \
+it on the paper's camera-ready page, confirm the title, abstract and author list as they will \
+be printed, and accept the copyright form.
+""",
+    "dates": [
+        {"kind": DateKind.ABSTRACT_REGISTRATION, "on": date(2025, 4, 18)},
+        {"kind": DateKind.PAPER_SUBMISSION, "on": date(2025, 4, 25)},
+        {"kind": DateKind.REVIEWS_DUE, "on": date(2025, 5, 23)},
+        {"kind": DateKind.AUTHOR_NOTIFICATION, "on": date(2025, 6, 6)},
+        {"kind": DateKind.CAMERA_READY, "on": date(2025, 6, 27)},
+        {"kind": DateKind.WORKSHOP_DAY, "on": date(2025, 7, 18)},
+    ],
+    "submission_types": [
+        {**item, "camera_ready_page_limit": item["page_limit"] + 1 + item["extra_pages_allowance"]}
+        for item in DEMO_EDITION["submission_types"]
+    ],
+    "people": [
+        *DEMO_EDITION["people"],
+        {
+            "role": PersonRole.PANELIST,
+            "name": "Robin Placeholder",
+            "title": "Panelist (demo)",
+            "affiliation": "Fictional Foundation for Safe AI",
+        },
+        {
+            "role": PersonRole.PANELIST,
+            "name": "Alex Example",
+            "title": "Panelist (demo)",
+            "affiliation": "Sample Systems Inc. (fictional)",
         },
     ],
 }
@@ -852,9 +953,14 @@ USERS = [ADMIN, CHAIR, *REVIEWERS, *AUTHORS]
 MEMBERSHIPS = [
     *[
         (slug, CHAIR["email"], MemberRole.CHAIR)
-        for slug in (DEMO_EDITION["slug"], *(w["slug"] for w in SEED_WORKSHOPS))
+        for slug in (
+            DEMO_EDITION["slug"],
+            COMPLETE_EDITION["slug"],
+            *(w["slug"] for w in SEED_WORKSHOPS),
+        )
     ],
     *[(DEMO_EDITION["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS],
+    *[(COMPLETE_EDITION["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS],
     *[(BANDS_2023["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS[:3]],
     *[(BUGS_2023["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS[3:]],
     *[(SAFE_ML_2026["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS[::2]],

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from ..enums import AOE, Anonymity, DateKind, Format, PresentationOutcome
+from ..enums import AOE, AnnouncedLater, Anonymity, DateKind, Format, PresentationOutcome
 from .fields import PolicyField
 
 
@@ -19,6 +19,12 @@ def validate_outcomes(value) -> None:
     if not isinstance(value, list) or any(v not in PresentationOutcome.values for v in value):
         choices = ", ".join(PresentationOutcome.values)
         raise ValidationError(f"Choose presentation outcomes from: {choices}.")
+
+
+def validate_announced_later(value) -> None:
+    if not isinstance(value, list) or any(v not in AnnouncedLater.values for v in value):
+        choices = ", ".join(AnnouncedLater.values)
+        raise ValidationError(f"Choose the sections announced later from: {choices}.")
 
 
 class WorkshopQuerySet(models.QuerySet):
@@ -71,6 +77,22 @@ class Workshop(models.Model):
     submission_instructions = models.TextField(blank=True, help_text="Markdown.")
     template_latex_url = models.URLField("LaTeX template", blank=True)
     template_word_url = models.URLField("Word template", blank=True)
+    camera_ready_instructions = models.TextField(
+        blank=True, help_text="Markdown: what the call asks of the final version of a paper."
+    )
+    camera_ready_template_url = models.URLField("camera-ready template", blank=True)
+    contact_note = models.TextField(
+        blank=True,
+        help_text="Markdown: who answers questions, as the call says (shown under Contact).",
+    )
+    announced_later = models.JSONField(
+        "sections announced later",
+        default=list,
+        blank=True,
+        validators=[validate_announced_later],
+        help_text="Sections the call promises for later: the page shows them as “to be "
+        "announced” until they have content.",
+    )
 
     # Policies
     # A policy the call does not state is stored as such ("not stated", None) and not shown.
@@ -208,6 +230,15 @@ class Workshop(models.Model):
         now = now or timezone.now()
         upcoming = [d for d in self.dates.all() if d.effective_at and d.effective_at >= now]
         return min(upcoming, key=lambda d: d.effective_at, default=None)
+
+    def announced_later_labels(self, *, present=()) -> list[tuple[str, str]]:
+        """(key, title) of the sections announced later that have no content yet (``present``:
+        the keys of the sections the page has content for)."""
+        return [
+            (key, AnnouncedLater(key).label)
+            for key in AnnouncedLater.values
+            if key in self.announced_later and key not in present
+        ]
 
     def outcome_labels(self) -> list[str]:
         return [PresentationOutcome(v).label for v in self.presentation_outcomes]

@@ -70,16 +70,32 @@ def call_context(workshop: Workshop, *, now=None) -> dict:
     """What a workshop page shows, from the prefetched call data (no further query)."""
     now = now or timezone.now()
     next_date = services.next_deadline(workshop, now=now)
+    people = services.people_by_role(workshop.people.all())
+    program = program_context(workshop)
+    program_sessions = program["program_sessions"]
     return {
+        **program,
         "workshop": workshop,
         "topics": services.topic_tree(workshop.topics.all()),
         "dates": services.dates_in_order(workshop.dates.all()),
         "next_date": next_date,
         "time_left": services.time_left(next_date.effective_at, now=now) if next_date else "",
         "is_open": workshop.accepts_new_submissions(now),
-        "people": services.people_by_role(workshop.people.all()),
+        "people": people,
         "submission_types": list(workshop.submission_types.all()),
         "criteria": list(workshop.criteria.all()),
+        # Sections the call promises for later and that have no content yet.
+        "announced_later": workshop.announced_later_labels(
+            present={
+                key
+                for key, has in (
+                    ("speakers", people.speakers),
+                    ("panelists", people.panelists),
+                    ("schedule", program_sessions),
+                )
+                if has
+            }
+        ),
     }
 
 
@@ -91,7 +107,6 @@ def detail(request, slug):
         Workshop.objects.with_call_data().select_related("publication_settings", "program"),
     )
     context = call_context(workshop)
-    context.update(program_context(workshop))
     context["can_manage"] = request.user.has_perm("workshops.change_workshop", workshop)
     now = timezone.now()
     context["accepting_submissions"] = workshop.accepts_new_submissions(now)

@@ -16,12 +16,14 @@ from django.db import transaction
 from workshops.demo import loader, seeds
 
 # Demo loaders of the other apps, run after the workshops and users when the app has one.
-APP_LOADERS = ["submissions.demo", "reviews.demo"]
+# The complete edition's cycle comes last: it builds on the accounts and on nothing else.
+APP_LOADERS = ["submissions.demo", "reviews.demo", "workshops.demo.cycle"]
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data: four real calls for papers, an open demo edition, demo accounts "
+        "Load the demo data: four real calls for papers, an open demo edition, a demo edition "
+        "whose cycle is complete, demo accounts "
         f"(password {seeds.PASSWORD}) and, when the apps provide them, demo submissions and "
         "reviews. Running it again only creates what is missing: chairs' edits and changed "
         "passwords are kept. --reset restores the seed state."
@@ -32,8 +34,9 @@ class Command(BaseCommand):
             "--reset",
             action="store_true",
             help="Restore the demo workshops and accounts to the seeds: overwrite their fields "
-            "and passwords, move the demo edition's dates to today, and remove the topics, "
-            "dates and people that are not in the seeds.",
+            "and passwords, move the open demo edition's dates to today and its review back to "
+            "the phase they imply, and remove the topics, dates and people that are not in the "
+            "seeds.",
         )
         parser.add_argument(
             "--allow-production",
@@ -58,10 +61,11 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write(f"Loading {name}...")
                 load = importlib.import_module(name).load
-                if "stdout" in inspect.signature(load).parameters:
-                    load(stdout=self.stdout)
-                else:
-                    load()
+                parameters = inspect.signature(load).parameters
+                kwargs = {"stdout": self.stdout} if "stdout" in parameters else {}
+                if "reset" in parameters:
+                    kwargs["reset"] = options["reset"]
+                load(**kwargs)
 
         self.stdout.write(
             self.style.SUCCESS(
