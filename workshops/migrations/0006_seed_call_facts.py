@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshops', '0004_camera_ready_page_limit'),
+        ('workshops', '0005_remove_scheduleitem'),
     ]
 
     operations = [
