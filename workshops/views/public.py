@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from publication.publishing import accepted_context
 from program.public import program_context
+from publication.publishing import accepted_context
 
 from .. import services
 from ..files import cache_for, file_response
