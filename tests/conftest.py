@@ -7,6 +7,9 @@ import pytest
 from config.settings.base import broker_transport_options
 from tests import factories
 
+# The browser fixtures, for every folder (one Chromium per test session).
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture
 def media_root(settings, tmp_path):

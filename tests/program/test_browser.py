@@ -3,7 +3,6 @@
 import pytest
 
 from tests import factories
-from tests.browser.conftest import browser, login, page  # noqa: F401 — the browser fixtures
 from tests.browser.flows import orphan_labels, snap, unlabeled_controls
 
 from .conftest import paper

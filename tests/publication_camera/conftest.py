@@ -12,8 +12,8 @@ from submissions.enums import SubmissionState
 from submissions.services import deadlines
 from tests import factories as base
 
-# The browser test's fixtures (a real Chromium, its page and the sign-in form).
-from tests.browser.conftest import _media, browser, login, page  # noqa: E402, F401
+# Uploaded files of the browser test go to the test's own folder.
+from tests.browser.conftest import _media  # noqa: E402, F401
 from tests.pdfs import make_pdf
 
 # 23:59 AoE on 1 June 2026 is 11:59 UTC on 2 June.

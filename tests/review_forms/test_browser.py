@@ -6,7 +6,6 @@ import pytest
 
 from reviews.models import Review, ReviewAnswer
 from reviews.permissions import forget_settings, review_settings
-from tests.browser.conftest import browser, page  # noqa: F401
 from tests.browser.flows import snap, unlabeled_controls
 from tests.factories import PASSWORD
 
