@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from activity.models import Kind
+from activity.services import name_of, record
 from workshops.concurrency import EditConflict, bump, claim
 from workshops.models import ReviewCriterion
 
@@ -110,6 +112,8 @@ def save_review(
                 current=review,
             )
         before = _snapshot(review)
+        was_submitted = review.state == ReviewState.SUBMITTED
+        old_levels = {"recommendation": review.recommendation, "confidence": review.confidence}
         final = submit or review.state == ReviewState.SUBMITTED
         if final:
             missing = [c.name for cid, c in criteria.items() if levels.get(cid) is None]
@@ -137,5 +141,21 @@ def save_review(
                 )
         if not created and _snapshot(review) != before:
             review.version = bump(Review, review.pk)
+        if final and (not was_submitted or _snapshot(review) != before):
+            new_levels = {"recommendation": recommendation, "confidence": confidence}
+            record(
+                workshop=submission.workshop_id,
+                kind=Kind.REVIEW,
+                action="edited" if was_submitted else "submitted",
+                actor=user,
+                submission=submission,
+                message=f"Review {'edited' if was_submitted else 'submitted'} by "
+                f"{name_of(user)} ({assignment.label})",
+                changes={
+                    k: (old_levels[k] if was_submitted else None, v)
+                    for k, v in new_levels.items()
+                    if not was_submitted or old_levels[k] != v
+                },
+            )
     forget_rights(user)
     return review
