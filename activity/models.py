@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     PROGRAM = "program", "Program"
     SETTINGS = "settings", "Settings and call"
     MAIL = "mail", "E-mail"
+    TAG = "tag", "Tags"
 
 
 class EntryQuerySet(models.QuerySet):

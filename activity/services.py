@@ -42,7 +42,7 @@ def record(
     workshop_id = getattr(workshop, "pk", workshop)
     entry = Entry.objects.create(
         workshop_id=workshop_id,
-        submission=submission,
+        submission_id=getattr(submission, "pk", submission),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         kind=kind,
         action=action,
@@ -56,7 +56,7 @@ def record(
         workshop_id,
         kind,
         action,
-        getattr(submission, "pk", None),
+        entry.submission_id,
         getattr(entry.actor, "pk", None),
     )
     return entry

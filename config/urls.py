@@ -7,6 +7,7 @@ urlpatterns = [
     path("profile/", include("accounts.urls")),
     path("submissions/", include("submissions.urls")),
     path("review/<slug:slug>/manage/messages/", include("messaging.urls")),
+    path("review/", include("activity.urls")),
     path("review/", include("reviews.auto_assign_urls")),
     path("review/", include("reviews.urls")),
     path("", include("workshops.urls")),

@@ -91,6 +91,7 @@ CHAIR_TABS: tuple[Tab, ...] = (
             Tab("Review criteria", "reviews:criteria"),
         ),
     ),
+    Tab("Activity", "activity:workshop_log"),
 )
 
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from activity.models import Kind
 from activity.services import record
-
 from workshops.concurrency import bump
 
 from ..enums import Phase
