@@ -288,3 +288,36 @@ def test_a_refused_change_records_nothing(scenario):
     with pytest.raises(ReviewFlowError):
         stage_decision(submission=scenario.paper, outcome="reject", by=outsider)
     assert not Entry.objects.filter(kind__in=[Kind.ASSIGNMENT, Kind.DECISION]).exists()
+
+
+def test_members_added_and_removed(scenario, django_capture_on_commit_callbacks):
+    from reviews.services.members import add_chair, remove_member
+
+    newcomer = base.UserFactory(full_name="Nora New", email="nora@chairs3.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        add_chair(scenario.workshop, "nora@chairs3.example", by=scenario.chair)
+    remove_member(scenario.workshop, scenario.assigned, by=scenario.chair)
+    added, removed = entries(scenario.workshop, Kind.COMMITTEE)
+    assert (added.action, added.changes) == ("member_added", {"roles": [None, ["chair"]]})
+    assert "Nora New" in added.message
+    assert removed.action == "member_removed"
+    assert removed.changes == {"roles": [["reviewer"], []]}
+    assert "1 open assignment(s) released" in removed.message
+    assert newcomer.pk
+
+
+def test_invitations_accepted_and_declined(scenario, django_capture_on_commit_callbacks):
+    from reviews.services.committee import accept_invitation, decline_invitation
+
+    result = invite_reviewers(
+        scenario.workshop, "pia@people.example\nquinn@people.example", by=scenario.chair
+    )
+    pia_inv, quinn_inv = result.invited
+    pia = base.UserFactory(email="pia@people.example", full_name="Pia")
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_invitation(pia_inv, pia)
+    decline_invitation(quinn_inv)
+    actions = [e.action for e in entries(scenario.workshop, Kind.COMMITTEE)]
+    assert actions == ["invited", "invited", "invitation_accepted", "invitation_declined"]
+    accepted = entries(scenario.workshop, Kind.COMMITTEE, action="invitation_accepted")[0]
+    assert accepted.actor == pia and accepted.changes == {"roles": [None, ["reviewer"]]}
