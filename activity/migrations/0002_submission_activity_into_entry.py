@@ -10,11 +10,26 @@ from django.db import migrations
 BATCH = 2000
 
 
+def _keeping_times(model):
+    """``model``'s ``created_at`` (auto_now_add) takes the value given, for the copy only: the
+    historical model of this migration is changed, never the app's."""
+    field = model._meta.get_field("created_at")
+    field.auto_now_add = False
+    return field
+
+
 def copy_submission_activity(apps, schema_editor):
-    """Copy every old row into the log, keeping its time (``created_at`` is auto_now_add, so
-    it is written again after the insert)."""
+    """Copy every old row into the log, keeping its time, in inserts of ``BATCH`` rows."""
     Old = apps.get_model("submissions", "SubmissionActivity")
     Entry = apps.get_model("activity", "Entry")
+    field = _keeping_times(Entry)
+    try:
+        _copy(Old, Entry)
+    finally:
+        field.auto_now_add = True
+
+
+def _copy(Old, Entry):
     rows = Old.objects.order_by("pk").values(
         "submission_id",
         "submission__workshop_id",
@@ -28,10 +43,7 @@ def copy_submission_activity(apps, schema_editor):
     batch = []
 
     def flush():
-        created = Entry.objects.bulk_create([entry for entry, _ in batch])
-        for entry, (_, when) in zip(created, batch, strict=True):
-            entry.created_at = when
-        Entry.objects.bulk_update(created, ["created_at"])
+        Entry.objects.bulk_create(batch)
         batch.clear()
 
     for row in rows.iterator(chunk_size=BATCH):
@@ -45,8 +57,9 @@ def copy_submission_activity(apps, schema_editor):
             to_state=row["to_state"] or "",
             message=row["message"] or "",
             changes={},
+            created_at=row["created_at"],
         )
-        batch.append((entry, row["created_at"]))
+        batch.append(entry)
         if len(batch) >= BATCH:
             flush()
     if batch:
@@ -57,26 +70,29 @@ def copy_back(apps, schema_editor):
     """The reverse: submission entries back into the old table, then out of the log."""
     Old = apps.get_model("submissions", "SubmissionActivity")
     Entry = apps.get_model("activity", "Entry")
+    field = _keeping_times(Old)
+    try:
+        _copy_back(Old, Entry)
+    finally:
+        field.auto_now_add = True
+
+
+def _copy_back(Old, Entry):
     entries = Entry.objects.filter(kind="submission", submission__isnull=False).order_by("pk")
     olds = []
     for entry in entries.iterator(chunk_size=BATCH):
         olds.append(
-            (
-                Old(
-                    submission_id=entry.submission_id,
-                    actor_id=entry.actor_id,
-                    action=entry.action[:20],
-                    from_state=entry.from_state[:14],
-                    to_state=entry.to_state[:14],
-                    message=entry.message,
-                ),
-                entry.created_at,
+            Old(
+                submission_id=entry.submission_id,
+                actor_id=entry.actor_id,
+                action=entry.action[:20],
+                from_state=entry.from_state[:14],
+                to_state=entry.to_state[:14],
+                message=entry.message,
+                created_at=entry.created_at,
             )
         )
-    created = Old.objects.bulk_create([old for old, _ in olds], batch_size=BATCH)
-    for old, (_, when) in zip(created, olds, strict=True):
-        old.created_at = when
-    Old.objects.bulk_update(created, ["created_at"], batch_size=BATCH)
+    Old.objects.bulk_create(olds, batch_size=BATCH)
     entries.delete()
 
 
