@@ -4,6 +4,8 @@ of a formset added, changed or removed. Read before the save (``form_changes``,
 
 from __future__ import annotations
 
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
+
 LIMIT = 200
 
 
@@ -33,8 +35,10 @@ def form_changes(form, *, prefix: str = "") -> dict:
         if name == "version":
             continue
         before = form.initial.get(name)
-        if before is None and form.instance is not None and form.instance.pk:
-            before = getattr(form.instance, name, None)
+        field = form.fields.get(name)
+        if isinstance(field, ModelChoiceField) and not isinstance(field, ModelMultipleChoiceField):
+            if before is not None and not hasattr(before, "_meta"):  # a key: name the row
+                before = field.queryset.filter(pk=before).first()
         after = form.cleaned_data.get(name)
         key = f"{prefix}{_label(form, name)}"
         if shorten(before) != shorten(after):

@@ -10,7 +10,6 @@ from reviews.services.assignments import assign, set_due
 from reviews.services.phases import set_phase
 from tests import factories as base
 from tests.browser import flows
-from tests.browser.conftest import _media, browser, login, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +42,7 @@ def busy_log():
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_log_page_at_two_widths(page, login, busy_log, width):  # noqa: F811
+def test_the_log_page_at_two_widths(page, login, busy_log, width):
     page.set_viewport_size({"width": width, "height": 900})
     login(busy_log.chair.email, base.PASSWORD)
     url = reverse("activity:workshop_log", args=[busy_log.workshop.slug])
