@@ -53,9 +53,11 @@ def formset_changes(formset, *, label: str) -> dict:
     for form in formset.forms:
         instance = form.instance
         exists = instance is not None and instance.pk is not None
+        # The instance holds the posted values already: the row is named as it was saved.
+        saved = _saved(instance) if exists and (id(form) in deleted or form.has_changed()) else None
         if id(form) in deleted:
             if exists:
-                changes[f"{label}: {shorten(str(instance))}"] = (shorten(str(instance)), None)
+                changes[f"{label}: {shorten(str(saved))}"] = (shorten(str(saved)), None)
             continue
         if not form.has_changed():
             continue
@@ -67,5 +69,10 @@ def formset_changes(formset, *, label: str) -> dict:
             }
             changes[f"{label}: new row {len(changes) + 1}"] = (None, values)
             continue
-        changes.update(form_changes(form, prefix=f"{label}: {shorten(str(instance))}: "))
+        changes.update(form_changes(form, prefix=f"{label}: {shorten(str(saved))}: "))
     return changes
+
+
+def _saved(instance):
+    """The row as it is in the database (one query; only for rows that changed)."""
+    return type(instance)._default_manager.filter(pk=instance.pk).first() or instance

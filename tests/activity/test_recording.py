@@ -321,3 +321,22 @@ def test_invitations_accepted_and_declined(scenario, django_capture_on_commit_ca
     assert actions == ["invited", "invited", "invitation_accepted", "invitation_declined"]
     accepted = entries(scenario.workshop, Kind.COMMITTEE, action="invitation_accepted")[0]
     assert accepted.actor == pia and accepted.changes == {"roles": [None, ["reviewer"]]}
+
+
+def test_criteria_edits_name_the_row_and_the_field(scenario, login):
+    from django.urls import reverse
+
+    from tests.workshops.payloads import form_data
+
+    client = login(scenario.chair)
+    url = reverse("reviews:criteria", args=[scenario.workshop.slug])
+    formset = client.get(url).context["formset"]
+    data = form_data(formset.management_form)
+    for form in formset.forms:
+        data.update(form_data(form))
+    first = formset.forms[0]
+    data[first.add_prefix("name")] = "Originality"
+    assert client.post(url, data).status_code == 302
+    (entry,) = entries(scenario.workshop, Kind.SETTINGS)
+    assert entry.action == "review_criteria" and entry.actor == scenario.chair
+    assert entry.changes == {"Criterion: Novelty: Name": ["Novelty", "Originality"]}
