@@ -30,13 +30,13 @@ COLUMNS = [
 ]
 SORTS = {"when": ["created_at", "pk"]}
 EXPORT_HEADER = [
+    "paper",
+    "title",
     "time",
     "kind",
     "action",
     "actor",
     "actor_email",
-    "paper",
-    "title",
     "message",
     "from_state",
     "to_state",
