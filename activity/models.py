@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     PROGRAM = "program", "Program"
     SETTINGS = "settings", "Settings and call"
     MAIL = "mail", "E-mail"
+    TAG = "tag", "Tags"
 
 
 class EntryQuerySet(models.QuerySet):
@@ -67,3 +68,24 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.action}"
+
+    @property
+    def label(self) -> str:
+        """The action in words: the submissions' own vocabulary, else the code made readable."""
+        if self.kind == Kind.SUBMISSION:
+            from submissions.enums import ActivityAction
+
+            if self.action in ActivityAction.values:
+                return ActivityAction(self.action).label
+        return self.action.replace("_", " ").capitalize()
+
+    @property
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """``changes`` as ``(field, before, after)`` rows, in the recorded order."""
+        rows = []
+        for name, pair in (self.changes or {}).items():
+            before, after = (
+                (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            )
+            rows.append((name.replace("_", " "), before, after))
+        return rows

@@ -42,7 +42,7 @@ def record(
     workshop_id = getattr(workshop, "pk", workshop)
     entry = Entry.objects.create(
         workshop_id=workshop_id,
-        submission=submission,
+        submission_id=getattr(submission, "pk", submission),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         kind=kind,
         action=action,
@@ -56,7 +56,46 @@ def record(
         workshop_id,
         kind,
         action,
-        getattr(submission, "pk", None),
+        entry.submission_id,
         getattr(entry.actor, "pk", None),
     )
     return entry
+
+
+def record_many(*, workshop, rows: list[dict]) -> list[Entry]:
+    """Record several entries in one insert (e.g. one per paper of an automatic run). Each row
+    takes ``record``'s keyword arguments but ``workshop``."""
+    workshop_id = getattr(workshop, "pk", workshop)
+    entries = []
+    for row in rows:
+        actor = row.get("actor")
+        submission = row.get("submission")
+        entries.append(
+            Entry(
+                workshop_id=workshop_id,
+                submission_id=getattr(submission, "pk", submission),
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                kind=row["kind"],
+                action=row["action"],
+                from_state=row.get("from_state") or "",
+                to_state=row.get("to_state") or "",
+                message=row.get("message", ""),
+                changes={k: _plain(list(v)) for k, v in (row.get("changes") or {}).items()},
+            )
+        )
+    if entries:
+        Entry.objects.bulk_create(entries)
+        logger.info("activity workshop=%s entries=%s", workshop_id, len(entries))
+    return entries
+
+
+def name_of(user) -> str:
+    """How a person is named in the log (chairs read it): name, else address."""
+    if user is None:
+        return ""
+    return getattr(user, "full_name", "") or getattr(user, "email", "") or str(user)
+
+
+def changed(before: dict, after: dict) -> dict:
+    """``{field: (before, after)}`` for the fields whose value differs."""
+    return {k: (before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)}

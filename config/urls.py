@@ -9,6 +9,7 @@ urlpatterns = [
     path("submissions/", include("submissions.urls")),
     path("review/<slug:slug>/manage/messages/", include("messaging.urls")),
     path("", include("program.urls")),
+    path("review/", include("activity.urls")),
     path("review/", include("reviews.auto_assign_urls")),
     path("review/", include("reviews.urls")),
     path("", include("publication.accepted_urls")),

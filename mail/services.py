@@ -163,9 +163,16 @@ def deliver(email_id: int) -> OutgoingEmail | None:
     else:
         # The relay accepted the message: that is the truth, whichever attempt holds the row
         # now (a slow attempt whose lease ran out still delivered its copy).
-        OutgoingEmail.objects.filter(pk=email.pk).exclude(state=EmailState.SENT).update(
-            state=EmailState.SENT, sent_at=timezone.now(), error="", retry_at=None
-        )
+        with transaction.atomic():
+            marked = (
+                OutgoingEmail.objects.filter(pk=email.pk)
+                .exclude(state=EmailState.SENT)
+                .update(state=EmailState.SENT, sent_at=timezone.now(), error="", retry_at=None)
+            )
+            if marked:
+                from activity.mail import record_sent
+
+                record_sent(email)
     email.refresh_from_db()
     return email
 

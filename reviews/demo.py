@@ -312,7 +312,7 @@ def _release(workshop, chair, now) -> None:
             if submission.state != state:
                 start = timezone.now()
                 set_state(submission, state, by=chair, reason="Decision released", notify=False)
-                submission.activities.filter(created_at__gte=start).update(created_at=when)
+                submission.log_entries.filter(created_at__gte=start).update(created_at=when)
             decision.release = release
             decision.released_at = when
         Decision.objects.bulk_update(staged, ["release", "released_at"])

@@ -7,8 +7,10 @@ action that goes through ``set_state``.
 
 from django.contrib import admin, messages
 
+from activity.models import Entry
+
 from .enums import SubmissionState
-from .models import Authorship, Submission, SubmissionActivity, SubmissionFile
+from .models import Authorship, Submission, SubmissionFile
 from .services.state import TransitionNotAllowed, set_state
 
 FILE_FIELDS = [
@@ -28,6 +30,7 @@ ACTIVITY_FIELDS = [
     "submission",
     "created_at",
     "actor",
+    "kind",
     "action",
     "from_state",
     "to_state",
@@ -52,8 +55,12 @@ class SubmissionFileInline(admin.TabularInline):
 
 
 class SubmissionActivityInline(admin.TabularInline):
-    model = SubmissionActivity
+    """The paper's entries of the workshop's activity log."""
+
+    model = Entry
+    fk_name = "submission"
     extra = 0
+    fields = ACTIVITY_FIELDS[1:]
     readonly_fields = ACTIVITY_FIELDS[1:]
     can_delete = False
 
@@ -146,25 +153,4 @@ class AuthorshipAdmin(admin.ModelAdmin):
     readonly_fields = ["submission"]
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(SubmissionActivity)
-class SubmissionActivityAdmin(admin.ModelAdmin):
-    """The activity log, read-only: entries are written by the services."""
-
-    list_display = ["created_at", "submission", "action", "from_state", "to_state", "actor"]
-    list_filter = ["action", "to_state", "submission__workshop"]
-    search_fields = ["submission__title", "message", "actor__email", "actor__full_name"]
-    date_hierarchy = "created_at"
-    list_select_related = ["submission", "actor"]
-    readonly_fields = ACTIVITY_FIELDS
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

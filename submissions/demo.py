@@ -25,8 +25,9 @@ from django.utils import timezone
 from workshops.models import Workshop
 
 from .enums import ActivityAction, FileKind, SubmissionState
-from .models import Authorship, Submission, SubmissionActivity, SubmissionFile
+from .models import Authorship, Submission, SubmissionFile
 from .pdf import minimal_pdf_bytes
+from .services.state import log_activity
 
 DEMO_EDITION = "demo-trustworthy-ml"
 SEED_SLUGS = ["bands-2023", "bugs-2023", "safe-ml-2026", "secure-and-safe-ml"]
@@ -196,9 +197,7 @@ def _create(workshop, paper, state, people, external) -> bool:
         )
     if external:
         Authorship.objects.create(submission=submission, order=next(order), **EXTERNAL)
-    SubmissionActivity.objects.create(
-        submission=submission, actor=contact, action=ActivityAction.CREATED
-    )
+    log_activity(submission, ActivityAction.CREATED, by=contact)
     if state != SubmissionState.DRAFT or number % 2:
         pages = 2 + number % 5
         if submission.submission_type is not None:
@@ -217,24 +216,24 @@ def _create(workshop, paper, state, people, external) -> bool:
         record.file.save("paper.pdf", ContentFile(data), save=False)
         record.save()
     if state != SubmissionState.DRAFT:
-        SubmissionActivity.objects.create(
-            submission=submission,
-            actor=contact,
-            action=ActivityAction.SUBMITTED,
+        log_activity(
+            submission,
+            ActivityAction.SUBMITTED,
+            by=contact,
             from_state=SubmissionState.DRAFT,
             to_state=SubmissionState.SUBMITTED,
         )
     if state == SubmissionState.WITHDRAWN:
-        SubmissionActivity.objects.create(
-            submission=submission,
-            actor=contact,
-            action=ActivityAction.WITHDRAWN,
+        log_activity(
+            submission,
+            ActivityAction.WITHDRAWN,
+            by=contact,
             from_state=SubmissionState.SUBMITTED,
             to_state=SubmissionState.WITHDRAWN,
             message="Withdrawn by the authors (demo).",
         )
     # The activity log and the file carry the same timeline as the submission.
-    activities = SubmissionActivity.objects.filter(submission=submission)
+    activities = submission.log_entries.all()
     for action, key in (
         (ActivityAction.CREATED, "created"),
         (ActivityAction.SUBMITTED, "submitted"),

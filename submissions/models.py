@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .enums import ActivityAction, FileKind, SubmissionState
+from .enums import FileKind, SubmissionState
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -243,27 +243,6 @@ class SubmissionFile(models.Model):
     @property
     def is_pdf(self) -> bool:
         return not self.file.name.lower().endswith(".zip")
-
-
-class SubmissionActivity(models.Model):
-    """The activity log of a submission: who did what, when, and the state it moved between."""
-
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="activities")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=20, choices=ActivityAction)
-    from_state = models.CharField(max_length=14, choices=SubmissionState, blank=True)
-    to_state = models.CharField(max_length=14, choices=SubmissionState, blank=True)
-    message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["submission", "created_at", "pk"]
-        verbose_name_plural = "submission activities"
-
-    def __str__(self) -> str:
-        return f"{self.submission}: {self.get_action_display()}"
 
 
 class PaperTag(models.Model):

@@ -585,7 +585,7 @@ class SectionForm(WorkshopForm):
     def has_workshop_fields(self) -> bool:
         return bool(self.section_fields)
 
-    def save_section(self, formset=None):
+    def save_section(self, formset=None, *, by=None, title: str = ""):
         """Save this section (its workshop fields, then its formset) atomically; the caller
         has validated both. Other sections' fields and rows are not touched.
 
@@ -604,9 +604,27 @@ class SectionForm(WorkshopForm):
                     "this page: nothing of your changes was saved.",
                 )
             self.instance.version = claimed
+            # Before/after of every changed field and row, for the activity log.
+            from activity.diffs import form_changes, formset_changes
+
+            changes = form_changes(self) if self.has_workshop_fields else {}
+            if formset is not None:
+                changes.update(formset_changes(formset, label=title or formset.prefix))
             workshop = self.save() if self.has_workshop_fields else self.instance
             if formset is not None:
                 formset.save()
+            if changes:
+                from activity.models import Kind
+                from activity.services import record
+
+                record(
+                    workshop=workshop,
+                    kind=Kind.SETTINGS,
+                    action="call_edited",
+                    actor=by,
+                    message=f"Call edited: {title or 'section'}",
+                    changes=changes,
+                )
         return workshop
 
 

@@ -110,6 +110,7 @@ CHAIR_TABS: tuple[Tab, ...] = (
             Tab("Review questions", "reviews:questions"),
         ),
     ),
+    Tab("Activity", "activity:workshop_log"),
 )
 
 

@@ -25,9 +25,19 @@ SAME_INSTANT_ALLOWED = {(DateKind.ABSTRACT_REGISTRATION, DateKind.PAPER_SUBMISSI
 @transaction.atomic
 def create_workshop(workshop: Workshop, *, by) -> Workshop:
     """Save a new ``workshop`` and make ``by`` its chair, so its creator can manage it at once."""
+    from activity.models import Kind
+    from activity.services import record
+
     workshop.full_clean()
     workshop.save()
     Membership.objects.get_or_create(workshop=workshop, user=by, role=MemberRole.CHAIR)
+    record(
+        workshop=workshop,
+        kind=Kind.SETTINGS,
+        action="workshop_created",
+        actor=by,
+        message=f"Workshop created: {workshop.short_name}",
+    )
     forget_roles(by)
     return workshop
 

@@ -7,6 +7,8 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from activity.models import Kind
+from activity.services import name_of, record
 from submissions.emails import format_in_zone
 from submissions.models import Authorship, Submission
 from workshops.enums import MemberRole
@@ -114,6 +116,16 @@ def assign(
                     )
             except IntegrityError as exc:
                 raise AssignmentError("The assignment changed meanwhile; try again.") from exc
+        record(
+            workshop=workshop,
+            kind=Kind.ASSIGNMENT,
+            action="assigned",
+            actor=by,
+            submission=submission,
+            message=f"{name_of(reviewer)} assigned as {assignment.label}"
+            + (" (automatic run)" if source != AssignmentSource.MANUAL else ""),
+            changes={"reviewer": (None, name_of(reviewer))},
+        )
         if notify:
             _notify_assigned(assignment)
     forget_rights(reviewer)
@@ -150,7 +162,18 @@ def unassign(assignment: Assignment, *, by) -> None:
             f"{assignment.label} already submitted a review; it cannot be unassigned."
         )
     reviewer = assignment.reviewer
-    assignment.delete()
+    submission = assignment.submission
+    with transaction.atomic():
+        record(
+            workshop=submission.workshop_id,
+            kind=Kind.ASSIGNMENT,
+            action="unassigned",
+            actor=by,
+            submission=submission,
+            message=f"{name_of(reviewer)} unassigned ({assignment.label})",
+            changes={"reviewer": (name_of(reviewer), None)},
+        )
+        assignment.delete()
     forget_rights(reviewer)
 
 
@@ -163,6 +186,16 @@ def decline(assignment: Assignment, *, by, reason: str = "") -> None:
         assignment.state = AssignmentState.DECLINED
         assignment.decline_reason = reason[:500]
         assignment.save(update_fields=["state", "decline_reason"])
+        record(
+            workshop=assignment.submission.workshop_id,
+            kind=Kind.ASSIGNMENT,
+            action="declined",
+            actor=by,
+            submission=assignment.submission,
+            message=f"{name_of(assignment.reviewer)} declined ({assignment.label})"
+            + (f": {assignment.decline_reason}" if assignment.decline_reason else ""),
+            changes={"state": (AssignmentState.ACTIVE, AssignmentState.DECLINED)},
+        )
         _notify_declined(assignment)
     forget_rights(assignment.reviewer)
 
@@ -201,8 +234,21 @@ def _notify_declined(assignment: Assignment) -> None:
 
 
 def set_due(assignment: Assignment, due_at, *, by) -> None:
-    assignment.due_at = due_at
-    assignment.save(update_fields=["due_at"])
+    before = assignment.due_at
+    with transaction.atomic():
+        assignment.due_at = due_at
+        assignment.save(update_fields=["due_at"])
+        if before != due_at:
+            record(
+                workshop=assignment.submission.workshop_id,
+                kind=Kind.ASSIGNMENT,
+                action="due_date",
+                actor=by,
+                submission=assignment.submission,
+                message=f"Due date of {name_of(assignment.reviewer)} ({assignment.label}) "
+                + ("removed" if due_at is None else "changed"),
+                changes={"due_at": (before, due_at)},
+            )
     forget_rights(assignment.reviewer)
 
 

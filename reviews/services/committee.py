@@ -86,6 +86,12 @@ def invite_reviewers(workshop, text: str, *, by) -> InviteResult:
             invitation = ReviewerInvitation.objects.create(
                 workshop=workshop, name=name, email=email, invited_by=by
             )
+            _record(
+                workshop,
+                "invited",
+                f"Invited to review: {name} <{email}>" if name else f"Invited to review: {email}",
+                by=by,
+            )
             send_invitation(invitation)
         result.invited.append(invitation)
     return result
@@ -210,6 +216,14 @@ def accept_invitation(
                     invitation.email,
                     invitation.accepted_as,
                 )
+            _record(
+                workshop,
+                "invitation_accepted",
+                f"Invitation to {invitation.email} accepted by {user.email}"
+                + (" (another account)" if other_account else ""),
+                by=user,
+                changes={"roles": (None, [MemberRole.REVIEWER])},
+            )
         # The new member's conflicts are found before they can bid or be assigned.
         queue_detection(invitation.workshop_id)
     forget_roles(user)
@@ -225,9 +239,16 @@ def allow_author(invitation: ReviewerInvitation, *, by) -> None:
     Recorded on the invitation (who, when), shown on the committee page, and logged."""
     if invitation.state == InvitationState.ACCEPTED:
         raise ReviewFlowError("This invitation was already accepted.")
-    invitation.author_allowed_by = by
-    invitation.author_allowed_at = timezone.now()
-    invitation.save(update_fields=["author_allowed_by", "author_allowed_at"])
+    with transaction.atomic():
+        invitation.author_allowed_by = by
+        invitation.author_allowed_at = timezone.now()
+        invitation.save(update_fields=["author_allowed_by", "author_allowed_at"])
+        _record(
+            invitation.workshop,
+            "author_allowed",
+            f"{invitation.email} allowed to join the committee though an author",
+            by=by,
+        )
     logger.warning(
         "Invitation %s to %s for %s: %s allowed an author of the workshop to accept",
         invitation.pk,
@@ -242,11 +263,32 @@ def decline_invitation(invitation: ReviewerInvitation, user=None) -> None:
         raise ReviewFlowError(
             "You already accepted; ask the chairs to remove you from the committee."
         )
-    invitation.state = InvitationState.DECLINED
-    invitation.responded_at = timezone.now()
-    if user is not None and user.is_authenticated:
-        invitation.user = user
-    invitation.save(update_fields=["state", "responded_at", "user"])
+    with transaction.atomic():
+        invitation.state = InvitationState.DECLINED
+        invitation.responded_at = timezone.now()
+        if user is not None and user.is_authenticated:
+            invitation.user = user
+        invitation.save(update_fields=["state", "responded_at", "user"])
+        _record(
+            invitation.workshop_id,
+            "invitation_declined",
+            f"Invitation to {invitation.email} declined",
+            by=user,
+        )
+
+
+def _record(workshop, action, message, *, by=None, changes=None) -> None:
+    from activity.models import Kind
+    from activity.services import record
+
+    record(
+        workshop=workshop,
+        kind=Kind.COMMITTEE,
+        action=action,
+        actor=by,
+        message=message,
+        changes=changes,
+    )
 
 
 def profile_for(workshop, user) -> ReviewerProfile:

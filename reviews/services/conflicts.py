@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import parse_domains
+from activity.models import Kind
+from activity.services import name_of, record, record_many
 from workshops.enums import MemberRole
 from workshops.models import Membership
 
@@ -181,12 +183,56 @@ def detect_conflicts(workshop, *, ignore_domains=()) -> int:
         if (sid, uid, source) not in existing
     ]
     with transaction.atomic():
+        removed = []
         if stale:
-            Conflict.objects.filter(pk__in=stale, dismissed_at__isnull=True).delete()
+            gone = Conflict.objects.filter(pk__in=stale, dismissed_at__isnull=True)
+            removed = list(gone.values_list("submission_id", "user_id", "source"))
+            gone.delete()
         Conflict.objects.bulk_create(new, ignore_conflicts=True)
         if new:
             _decline_conflicted_assignments({(c.submission_id, c.user_id) for c in new})
+        if new or removed:
+            _record_detection(workshop, new, removed)
     return len(new)
+
+
+def _record_detection(workshop, new, removed) -> None:
+    """One summary entry for the run (no paper named) and one entry per paper and person,
+    carrying the paper, so a conflicted chair never reads about it."""
+    from accounts.models import User
+
+    ids = {c.user_id for c in new} | {uid for _, uid, _ in removed}
+    names = {u.pk: name_of(u) for u in User.objects.filter(pk__in=ids).only("full_name", "email")}
+    labels = dict(ConflictSource.choices)
+    rows = [
+        {
+            "kind": Kind.CONFLICT,
+            "action": "detected",
+            "submission": c.submission_id,
+            "message": f"Conflict found: {names.get(c.user_id, '?')} "
+            f"({labels.get(c.source, c.source)}: {c.reason})",
+            "changes": {"conflict": (None, names.get(c.user_id, "?"))},
+        }
+        for c in new
+    ] + [
+        {
+            "kind": Kind.CONFLICT,
+            "action": "detection_removed",
+            "submission": sid,
+            "message": f"Conflict no longer found: {names.get(uid, '?')} "
+            f"({labels.get(source, source)})",
+            "changes": {"conflict": (names.get(uid, "?"), None)},
+        }
+        for sid, uid, source in removed
+    ]
+    rows.append(
+        {
+            "kind": Kind.CONFLICT,
+            "action": "detection_run",
+            "message": f"Automatic conflict detection: {len(new)} new, {len(removed)} removed",
+        }
+    )
+    record_many(workshop=workshop, rows=rows)
 
 
 def automatic_conflict(submission, user) -> bool:
@@ -197,11 +243,22 @@ def automatic_conflict(submission, user) -> bool:
     if found is None:
         return False
     source, reason = found
-    conflict, created = Conflict.objects.get_or_create(
-        submission_id=submission.pk, user=user, source=source, defaults={"reason": reason}
-    )
+    with transaction.atomic():
+        conflict, created = Conflict.objects.get_or_create(
+            submission_id=submission.pk, user=user, source=source, defaults={"reason": reason}
+        )
+        if created:
+            _decline_conflicted_assignments({(submission.pk, user.pk)})
+            record(
+                workshop=submission.workshop_id,
+                kind=Kind.CONFLICT,
+                action="detected",
+                submission=submission,
+                message=f"Conflict found: {name_of(user)} "
+                f"({ConflictSource(source).label}: {reason})",
+                changes={"conflict": (None, name_of(user))},
+            )
     if created:
-        _decline_conflicted_assignments({(submission.pk, user.pk)})
         forget_rights(user)
     return conflict.dismissed_at is None
 
@@ -265,10 +322,22 @@ def add_conflict(*, submission, user, source: str, by=None, reason: str = "") ->
             source=source,
             defaults={"created_by": by, "reason": reason[:300]},
         )
-        if not created and conflict.dismissed_at is not None:
+        reactivated = not created and conflict.dismissed_at is not None
+        if reactivated:
             conflict.dismissed_at = None
             conflict.dismissed_by = None
             conflict.save(update_fields=["dismissed_at", "dismissed_by"])
+        if created or reactivated:
+            record(
+                workshop=submission.workshop_id,
+                kind=Kind.CONFLICT,
+                action="added" if created else "restored",
+                actor=by,
+                submission=submission,
+                message=f"Conflict {'added' if created else 'restored'}: {name_of(user)} "
+                f"({ConflictSource(source).label})" + (f": {reason}" if reason else ""),
+                changes={"conflict": (None, name_of(user))},
+            )
         _decline_conflicted_assignments({(submission.pk, user.pk)})
     forget_rights(user)
     return conflict
@@ -276,11 +345,22 @@ def add_conflict(*, submission, user, source: str, by=None, reason: str = "") ->
 
 def remove_conflict(*, submission, user, by) -> int:
     """A chair overrides every source of the pair's conflict; returns the rows dismissed."""
-    count = (
-        Conflict.objects.active()
-        .filter(submission=submission, user=user)
-        .update(dismissed_at=timezone.now(), dismissed_by=by)
-    )
+    with transaction.atomic():
+        count = (
+            Conflict.objects.active()
+            .filter(submission=submission, user=user)
+            .update(dismissed_at=timezone.now(), dismissed_by=by)
+        )
+        if count:
+            record(
+                workshop=submission.workshop_id,
+                kind=Kind.CONFLICT,
+                action="removed",
+                actor=by,
+                submission=submission,
+                message=f"Conflict removed: {name_of(user)}",
+                changes={"conflict": (name_of(user), None)},
+            )
     forget_rights(user)
     return count
 

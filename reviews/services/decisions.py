@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from activity.models import Kind
+from activity.services import record, record_many
 from config.dispatch import publish, publish_on_commit
 from mail.models import EmailState, OutgoingEmail
 from mail.services import queue_email
@@ -76,19 +78,56 @@ def stage_decision(
                 raise decision_conflict(submission, None)
             try:
                 with transaction.atomic():
-                    return Decision.objects.create(submission=submission, **values)
+                    decision = Decision.objects.create(submission=submission, **values)
             except IntegrityError:
                 # Another chair (or tab) staged one at the same moment.
                 raise decision_conflict(submission, None) from None
+            _record_decision(
+                decision,
+                "staged",
+                by,
+                f"Decision staged: {decision.get_outcome_display()}",
+                {"outcome": (None, outcome)},
+            )
+            return decision
         changed = (decision.outcome, decision.comments) != (outcome, comments)
         claimed = claim(Decision, decision.pk, version, move_on=changed)
         if claimed is None:
             raise decision_conflict(submission, decision)
+        before = {"outcome": decision.outcome, "comments": decision.comments}
         for key, value in values.items():
             setattr(decision, key, value)
         decision.version = claimed
         decision.save()
+        if changed:
+            _record_decision(
+                decision,
+                "changed",
+                by,
+                f"Staged decision changed: {DecisionOutcome(before['outcome']).label} → "
+                f"{decision.get_outcome_display()}",
+                {
+                    k: v
+                    for k, v in {
+                        "outcome": (before["outcome"], outcome),
+                        "comments": (before["comments"], comments),
+                    }.items()
+                    if v[0] != v[1]
+                },
+            )
     return decision
+
+
+def _record_decision(decision, action, by, message, changes=None) -> None:
+    record(
+        workshop=decision.submission.workshop_id,
+        kind=Kind.DECISION,
+        action=action,
+        actor=by,
+        submission=decision.submission,
+        message=message,
+        changes=changes,
+    )
 
 
 def decision_conflict(submission, decision) -> EditConflict:
@@ -118,12 +157,22 @@ def clear_decision(*, submission, by, version: int | None = None) -> None:
     if not paper_rights(by, submission).can_decide:
         raise DecisionError("You cannot decide on this paper now.")
     staged = Decision.objects.filter(submission=submission, released_at__isnull=True)
-    if version is not None:
-        with transaction.atomic():
-            if not staged.filter(version=version).delete()[0] and staged.exists():
+    with transaction.atomic():
+        target = staged if version is None else staged.filter(version=version)
+        outcome = target.values_list("outcome", flat=True).first()
+        if not target.delete()[0]:
+            if version is not None and staged.exists():
                 raise decision_conflict(submission, None)
-        return
-    staged.delete()
+            return
+        record(
+            workshop=submission.workshop_id,
+            kind=Kind.DECISION,
+            action="cleared",
+            actor=by,
+            submission=submission,
+            message=f"Staged decision removed: {DecisionOutcome(outcome).label}",
+            changes={"outcome": (outcome, None)},
+        )
 
 
 def staged_decisions(workshop, by):
@@ -171,11 +220,45 @@ def release_decisions(*, workshop, by, fingerprint: str) -> DecisionRelease | No
             decision.release = release
             decision.released_at = now
         Decision.objects.bulk_update(decisions, ["release", "released_at"])
+        record_many(
+            workshop=workshop,
+            rows=[
+                {
+                    "kind": Kind.DECISION,
+                    "action": "released",
+                    "actor": by,
+                    "submission": d.submission_id,
+                    "message": f"Decision released: {d.get_outcome_display()}",
+                    "changes": {"released": (False, True)},
+                }
+                for d in decisions
+            ]
+            + [
+                {
+                    "kind": Kind.DECISION,
+                    "action": "release",
+                    "actor": by,
+                    "message": f"{len(decisions)} decision(s) released to the authors",
+                }
+            ],
+        )
         settings = review_settings(workshop)
         if settings.phase != Phase.NOTIFIED and not undecided_papers(workshop).exists():
+            before = settings.phase
             settings.phase = Phase.NOTIFIED
             settings.save(update_fields=["phase", "updated_at"])
             bump(type(settings), settings.pk)
+            record(
+                workshop=workshop,
+                kind=Kind.PHASE,
+                action="phase_changed",
+                actor=by,
+                from_state=before,
+                to_state=Phase.NOTIFIED,
+                message=f"Review phase: {Phase(before).label} → {Phase.NOTIFIED.label} "
+                "(every decision released)",
+                changes={"phase": (before, Phase.NOTIFIED)},
+            )
         forget_settings(workshop)
         # A broker outage must not turn the saved release into an error page: the beat task
         # renotify_pending_releases starts the notification once the broker is back.
@@ -599,6 +682,15 @@ def correct_decision(*, submission, outcome: str, comments: str = "", by) -> Dec
             set_state(paper, state, by=by, reason=message, notify=False)
         else:
             log_activity(paper, ActivityAction.UPDATED, by=by, message=message)
+        record(
+            workshop=paper.workshop_id,
+            kind=Kind.DECISION,
+            action="corrected",
+            actor=by,
+            submission=paper,
+            message=message,
+            changes={"outcome": (correction.from_outcome, outcome)},
+        )
         workshop = paper.workshop
         for author in paper.ordered_authors:
             subject, body = correction_letter(decision, author)

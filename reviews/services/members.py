@@ -122,7 +122,18 @@ def open_assignments(workshop, user, *, viewer):
     )
 
 
-def _log(workshop, user, action, detail, by):
+def _log(workshop, user, action, detail, by, changes=None):
+    from activity.models import Kind
+    from activity.services import name_of, record
+
+    record(
+        workshop=workshop,
+        kind=Kind.COMMITTEE,
+        action=f"member_{action}",
+        actor=by,
+        message=f"{name_of(user)}: {detail}",
+        changes=changes,
+    )
     return CommitteeChange.objects.create(
         workshop=workshop,
         user=user,
@@ -166,6 +177,7 @@ def remove_member(workshop, user, *, by) -> list[int]:
             f"Was {', '.join(sorted(MemberRole(r).label.lower() for r in roles))}; "
             f"{released} open assignment(s) released.",
             by,
+            {"roles": (sorted(roles), [])},
         )
     forget_roles(user)
     forget_rights(user)
@@ -201,7 +213,14 @@ def set_roles(workshop, user, role_key: str, *, by) -> None:
             from .committee import profile_for
 
             profile_for(workshop, user)
-        _log(workshop, user, CommitteeChange.Action.ROLES, f"Now {label.lower()}.", by)
+        _log(
+            workshop,
+            user,
+            CommitteeChange.Action.ROLES,
+            f"Now {label.lower()}.",
+            by,
+            {"roles": (sorted(current), sorted(wanted))},
+        )
     forget_roles(user)
     forget_rights(user)
 
@@ -221,7 +240,14 @@ def add_chair(workshop, email: str, *, by) -> User:
         )
         if not created:
             raise CommitteeError(f"{user} is already a chair.")
-        change = _log(workshop, user, CommitteeChange.Action.ADDED, "Added as co-chair.", by)
+        change = _log(
+            workshop,
+            user,
+            CommitteeChange.Action.ADDED,
+            "Added as co-chair.",
+            by,
+            {"roles": (None, [MemberRole.CHAIR])},
+        )
         send(
             "cochair",
             workshop=workshop,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
+from activity.models import Kind
+from activity.services import record
 from workshops.concurrency import bump
 
 from ..enums import Phase
@@ -13,12 +16,30 @@ from ..phases import is_before
 
 
 def set_phase(workshop, phase: str, *, by=None) -> ReviewSettings:
-    settings, _ = ReviewSettings.objects.get_or_create(workshop=workshop)
-    settings.phase = Phase(phase)
-    settings.save(update_fields=["phase", "updated_at"])
-    bump(ReviewSettings, settings.pk)  # a settings page opened before must not undo it
+    with transaction.atomic():
+        settings, _ = ReviewSettings.objects.get_or_create(workshop=workshop)
+        before = settings.phase
+        settings.phase = Phase(phase)
+        settings.save(update_fields=["phase", "updated_at"])
+        bump(ReviewSettings, settings.pk)  # a settings page opened before must not undo it
+        if before != settings.phase:
+            _record_phase(workshop, before, settings.phase, by=by)
     forget_settings(workshop)
     return settings
+
+
+def _record_phase(workshop, before, after, *, by=None, message=""):
+    record(
+        workshop=workshop,
+        kind=Kind.PHASE,
+        action="phase_changed",
+        actor=by,
+        from_state=before,
+        to_state=after,
+        message=message
+        or f"Review phase: {Phase(before).label if before else '—'} → {Phase(after).label}",
+        changes={"phase": (before, after)},
+    )
 
 
 def phase_by_dates(settings, now) -> str:
@@ -48,8 +69,17 @@ def advance_by_dates(now=None) -> int:
     ):
         target = phase_by_dates(settings, now)
         if is_before(settings.phase, target):
-            settings.phase = target
-            settings.save(update_fields=["phase", "updated_at"])
-            bump(ReviewSettings, settings.pk)  # a settings page opened before must not undo it
+            before = settings.phase
+            with transaction.atomic():
+                settings.phase = target
+                settings.save(update_fields=["phase", "updated_at"])
+                bump(ReviewSettings, settings.pk)  # a settings page opened before must not undo it
+                _record_phase(
+                    settings.workshop,
+                    before,
+                    target,
+                    message=f"Review phase moved by the calendar: "
+                    f"{Phase(before).label} → {Phase(target).label}",
+                )
             moved += 1
     return moved

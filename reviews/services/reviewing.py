@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from activity.models import Kind
+from activity.services import name_of, record
 from workshops.concurrency import EditConflict, bump, claim
 from workshops.models import ReviewCriterion
 
@@ -117,6 +119,8 @@ def save_review(
                 current=review,
             )
         before = (_snapshot(review), custom_questions.answers_snapshot(review))
+        was_submitted = review.state == ReviewState.SUBMITTED
+        old_levels = {"recommendation": review.recommendation, "confidence": review.confidence}
         if answers is None:  # a caller without the questions keeps the stored answers
             answer_values = dict(before[1])
         final = submit or review.state == ReviewState.SUBMITTED
@@ -150,5 +154,21 @@ def save_review(
         after = (_snapshot(review), custom_questions.answers_snapshot(review))
         if not created and after != before:
             review.version = bump(Review, review.pk)
+        if final and (not was_submitted or after != before):
+            new_levels = {"recommendation": recommendation, "confidence": confidence}
+            record(
+                workshop=submission.workshop_id,
+                kind=Kind.REVIEW,
+                action="edited" if was_submitted else "submitted",
+                actor=user,
+                submission=submission,
+                message=f"Review {'edited' if was_submitted else 'submitted'} by "
+                f"{name_of(user)} ({assignment.label})",
+                changes={
+                    k: (old_levels[k] if was_submitted else None, v)
+                    for k, v in new_levels.items()
+                    if not was_submitted or old_levels[k] != v
+                },
+            )
     forget_rights(user)
     return review

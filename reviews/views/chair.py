@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.http import Http404
@@ -13,6 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from activity.diffs import form_changes, formset_changes
+from activity.models import Kind
+from activity.services import record
 from mail.models import EmailState, OutgoingEmail
 from mail.services import resend
 from submissions.enums import SubmissionState
@@ -23,7 +27,7 @@ from workshops.formsets import CheckedManagementFormMixin
 from workshops.models import Membership, ReviewCriterion
 from workshops.tables import Column, Table
 
-from ..enums import BidPreference, DecisionOutcome, outcomes_for
+from ..enums import BidPreference, DecisionOutcome, Phase, outcomes_for
 from ..forms import (
     AssignForm,
     ConflictForm,
@@ -154,6 +158,19 @@ def dashboard(request, slug):
     )
 
 
+def _record_settings(request, workshop, action, what, changes) -> None:
+    """A chair's change of the review settings, criteria or letters, field by field."""
+    if changes:
+        record(
+            workshop=workshop,
+            kind=Kind.SETTINGS,
+            action=action,
+            actor=request.user,
+            message=f"{what} changed",
+            changes=changes,
+        )
+
+
 @login_required
 def settings_view(request, slug):
     workshop = managed_workshop_or_404(request, slug)
@@ -161,12 +178,28 @@ def settings_view(request, slug):
     form = SettingsForm(request.POST or None, instance=settings)
     status = 200
     if request.method == "POST" and form.is_valid():
+        before_phase = form.initial.get("phase")  # the instance already holds the new values
+        changes = form_changes(form)
         try:
-            form.save_versioned(
-                message="The review settings were changed after you opened this page (by "
-                "another chair, or the phase moved with the calendar): your changes were not "
-                "saved.",
-            )
+            with transaction.atomic():
+                form.save_versioned(
+                    message="The review settings were changed after you opened this page (by "
+                    "another chair, or the phase moved with the calendar): your changes were "
+                    "not saved.",
+                )
+                _record_settings(request, workshop, "review_settings", "Review settings", changes)
+                if settings.phase != before_phase:
+                    record(
+                        workshop=workshop,
+                        kind=Kind.PHASE,
+                        action="phase_changed",
+                        actor=request.user,
+                        from_state=before_phase,
+                        to_state=settings.phase,
+                        message=f"Review phase: {Phase(before_phase).label} → "
+                        f"{settings.get_phase_display()}",
+                        changes={"phase": (before_phase, settings.phase)},
+                    )
         except EditConflict as conflict:
             forget_settings(workshop)
             form.refuse(conflict, saved_values(form, review_settings(workshop)))
@@ -215,7 +248,10 @@ def criteria(request, slug):
             for form in formset.forms:
                 if form.has_changed() and not form.cleaned_data.get("DELETE"):
                     form.instance.workshop = workshop
-            formset.save()
+            changes = formset_changes(formset, label="Criterion")
+            with transaction.atomic():
+                formset.save()
+                _record_settings(request, workshop, "review_criteria", "Review criteria", changes)
             messages.success(request, "Review criteria saved.")
             return redirect("reviews:criteria", slug=slug)
     else:
@@ -479,9 +515,25 @@ def manage_paper(request, slug, number):
             "decision": decision,
             "decision_form": decision_form,
             "default_due": reviews_due(workshop),
+            **_paper_log(submission),
         },
         status=status,
     )
+
+
+PAPER_LOG_SIZE = 10
+
+
+def _paper_log(submission) -> dict:
+    """The paper's latest entries of the activity log (this page is behind ``can_assign``:
+    the reader manages the paper); the rest is one link away, on the workshop's log."""
+    from activity.models import Entry
+
+    entries = Entry.objects.filter(submission=submission).select_related("actor")
+    return {
+        "log_entries": list(entries[:PAPER_LOG_SIZE]),
+        "log_count": entries.count(),
+    }
 
 
 @login_required
@@ -583,12 +635,21 @@ def templates(request, slug):
         def saved():
             return DecisionTemplate.objects.filter(workshop=workshop, outcome=outcome).first()
 
+        changes = form_changes(form)
         try:
-            form.save_versioned(
-                message="This template was saved after you opened this page: your changes "
-                "were not saved.",
-                find=saved,
-            )
+            with transaction.atomic():
+                form.save_versioned(
+                    message="This template was saved after you opened this page: your changes "
+                    "were not saved.",
+                    find=saved,
+                )
+                _record_settings(
+                    request,
+                    workshop,
+                    "decision_template",
+                    f"Decision letter “{DecisionOutcome(outcome).label}”",
+                    changes,
+                )
         except EditConflict as conflict:
             form.refuse(conflict, saved_values(form, saved()))
             status = 409

@@ -462,10 +462,10 @@ def _save_field_answers(submission, values: dict) -> bool:
 def edit_conflict(submission) -> EditConflict:
     """The refusal of a save loaded before ``submission``'s current version: who saved last
     and when, from the activity log."""
-    from ..models import SubmissionActivity
+    from activity.models import Entry, Kind
 
     last = (
-        SubmissionActivity.objects.filter(submission=submission, action__in=EDIT_ACTIONS)
+        Entry.objects.filter(submission=submission, kind=Kind.SUBMISSION, action__in=EDIT_ACTIONS)
         .select_related("actor")
         .order_by("-created_at", "-pk")
         .first()

@@ -182,15 +182,20 @@ _ACTIONS = {
 
 
 def log_activity(submission, action, *, by, message: str = "", from_state="", to_state=""):
-    from ..models import SubmissionActivity
+    """Record a submission action (an ``ActivityAction``) in the workshop's activity log: the
+    entries of kind "submission" are the paper's history its authors read."""
+    from activity.models import Kind
+    from activity.services import record
 
-    return SubmissionActivity.objects.create(
-        submission=submission,
-        actor=by if by is not None and getattr(by, "is_authenticated", False) else None,
+    return record(
+        workshop=submission.workshop_id,
+        kind=Kind.SUBMISSION,
         action=action,
+        actor=by,
+        submission=submission,
+        message=message,
         from_state=from_state,
         to_state=to_state,
-        message=message,
     )
 
 
@@ -265,12 +270,12 @@ def set_state(
                 send_to_authors(
                     locked,
                     "desk_rejected",
-                    key=f"submission:{locked.pk}:desk_rejected:{activity.pk}",
+                    key=f"submission:{locked.pk}:desk_rejected:e{activity.pk}",
                     extra={"reason": locked.desk_reject_reason},
                 )
             elif action == ActivityAction.REINSTATED and old_state == S.DESK_REJECTED:
                 send_to_authors(
-                    locked, "reinstated", key=f"submission:{locked.pk}:reinstated:{activity.pk}"
+                    locked, "reinstated", key=f"submission:{locked.pk}:reinstated:e{activity.pk}"
                 )
 
     for field in ("state", "submitted_at", "withdrawn_at", "desk_reject_reason", "updated_at"):

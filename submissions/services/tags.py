@@ -1,7 +1,7 @@
 """Chairs' private tags on papers: add and remove in bulk, each change logged.
 
-Tags are not written to the submission's activity log (authors read that log); the change is
-logged on the ``submissions.tags`` logger instead.
+Tags go to the workshop's activity log as entries of kind "tag", one per paper: never of kind
+"submission", the paper's history its authors read.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def add_tag(submissions, name: str, *, by) -> int:
             if s.pk not in have
         ]
         PaperTag.objects.bulk_create(new)
+        _record(new and new[0].workshop_id, [t.submission_id for t in new], name, True, by)
     logger.info("tag %r added to %s by user %s", name, [s.number for s in submissions], by.pk)
     return len(new)
 
@@ -52,6 +53,32 @@ def remove_tag(submissions, name: str, *, by) -> int:
     """Remove the tag from every submission of ``submissions``; returns how many had it."""
     name = normalize_tag(name)
     submissions = list(submissions)
-    removed, _ = PaperTag.objects.filter(submission__in=submissions, name=name).delete()
+    with transaction.atomic():
+        tagged = PaperTag.objects.filter(submission__in=submissions, name=name)
+        rows = list(tagged.values_list("workshop_id", "submission_id"))
+        removed, _ = tagged.delete()
+        _record(rows and rows[0][0], [sid for _, sid in rows], name, False, by)
     logger.info("tag %r removed from %s by user %s", name, [s.number for s in submissions], by.pk)
     return removed
+
+
+def _record(workshop_id, submission_ids, name: str, added: bool, by) -> None:
+    from activity.models import Kind
+    from activity.services import record_many
+
+    if not submission_ids:
+        return
+    record_many(
+        workshop=workshop_id,
+        rows=[
+            {
+                "kind": Kind.TAG,
+                "action": "tag_added" if added else "tag_removed",
+                "actor": by,
+                "submission": sid,
+                "message": f"Tag “{name}” {'added' if added else 'removed'}",
+                "changes": {"tag": (None, name) if added else (name, None)},
+            }
+            for sid in submission_ids
+        ],
+    )

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from activity.models import Kind
 from workshops.concurrency import EditConflict, FieldChange
 from workshops.files import file_response
 from workshops.permissions import has_verified_email
@@ -335,7 +336,11 @@ def detail(request, slug, number):
         if insider
         else [f for f in [paper] if f],
         "paper": paper,
-        "activities": submission.activities.select_related("actor").order_by("-created_at", "-pk")
+        # The paper's own history only (kind "submission"): never its assignments, bids,
+        # conflicts or reviewers, which the workshop's log also holds.
+        "activities": submission.log_entries.filter(kind=Kind.SUBMISSION)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
         if insider
         else [],
     }

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from activity.services import record
 from program.models import Program
 from reviews.enums import Phase
 from reviews.models import AssignmentRun, ProposedPair, ReviewSettings, RunState
@@ -163,6 +164,20 @@ DOWNLOADS = {
         "published": ("inline", dict.fromkeys(ROLES, 200)),
         "not published": ("inline", dict.fromkeys(ROLES, 404)),
     },
+    "activity:workshop_log_export": {
+        "csv": (
+            "attachment",
+            {
+                "anonymous": LOGIN,
+                "unrelated": 404,
+                "reviewer": 404,
+                "conflicted_chair": WITHOUT_P,
+                "author": 404,
+                "assigned_reviewer": 404,
+                "chair": WITH_P,
+            },
+        ),
+    },
     # Public files of a published workshop; a draft's are its chairs' only.
     "workshops:calendar": {
         "published": ("inline", dict.fromkeys(ROLES, 200)),
@@ -250,6 +265,8 @@ def world(db, media_root):
     for submission in (paper, other):
         ProposedPair.objects.create(run=run, submission=submission, reviewer=users["reviewer"])
     person = factories.PersonFactory(workshop=workshop, photo=_png())
+    for submission in (paper, other):
+        record(workshop=workshop, kind="review", action="submitted", submission=submission)
     draft = factories.WorkshopFactory(is_published=False)
     factories.MembershipFactory(workshop=draft, user=users["chair"], role="chair")
     draft_person = factories.PersonFactory(workshop=draft, photo=_png())
@@ -284,6 +301,9 @@ def world(db, media_root):
         ("reviews:paper_pdf", "paper"): reverse("reviews:paper_pdf", args=[slug, 1]),
         ("submissions:export_csv", "csv"): reverse("submissions:export_csv", args=[slug]),
         ("autoassign:csv", "csv"): reverse("autoassign:csv", args=[slug, run.pk]),
+        ("activity:workshop_log_export", "csv"): reverse(
+            "activity:workshop_log_export", args=[slug, "csv"]
+        ),
         ("workshops:calendar", "published"): reverse("workshops:calendar", args=[slug]),
         ("workshops:calendar", "draft"): reverse("workshops:calendar", args=[draft.slug]),
         ("workshops:person_photo", "published"): reverse(

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from activity.models import Entry
 from mail.models import OutgoingEmail
 from reviews.enums import Phase
 from reviews.models import Decision, DecisionCorrection, DecisionRelease, DecisionTemplate
@@ -19,7 +20,7 @@ from reviews.services.decisions import (
     release_decisions,
     stage_decision,
 )
-from submissions.models import Submission, SubmissionActivity
+from submissions.models import Submission
 from tests.scenarios import release_now, set_phase, submit_review
 
 
@@ -276,7 +277,7 @@ def test_a_correction_sends_one_follow_up_letter_per_author_and_is_logged(
     assert all(m.subject.startswith("Correction: ") for m in mail.outbox)
     assert "The decision is now: Reject" in mail.outbox[0].body
     assert "Nothing changed" in again.content.decode()
-    log = SubmissionActivity.objects.filter(submission=paper).order_by("pk").last()
+    log = Entry.objects.filter(kind="submission", submission=paper).order_by("pk").last()
     assert "Accept as poster → Reject" in log.message
     assert log.actor == released.chair
 
@@ -291,8 +292,8 @@ def test_a_correction_within_accept_keeps_the_state_and_is_logged(
 
     assert Submission.objects.get(pk=released.paper.pk).state == "accepted"
     assert len(mail.outbox) == 2
-    assert SubmissionActivity.objects.filter(
-        submission=released.paper, message__contains="→ Accept as talk"
+    assert Entry.objects.filter(
+        kind="submission", submission=released.paper, message__contains="→ Accept as talk"
     ).exists()
 
 

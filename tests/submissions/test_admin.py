@@ -4,9 +4,10 @@ withdrawal only through ``set_state``."""
 import pytest
 from django.urls import reverse
 
+from activity.models import Entry
 from mail.models import OutgoingEmail
 from submissions.enums import ActivityAction, SubmissionState
-from submissions.models import Submission, SubmissionActivity
+from submissions.models import Submission
 from submissions.services.state import log_activity
 from tests import factories as base
 
@@ -33,11 +34,11 @@ def test_admin_authorship_list_searches_and_filters(admin_client, make_submissio
 def test_admin_activity_list_searches_and_filters_and_is_read_only(admin_client, make_submission):
     submission = make_submission()
     entry = log_activity(submission, ActivityAction.UPDATED, by=None, message="Revision 7: title")
-    url = reverse("admin:submissions_submissionactivity_changelist")
-    page = admin_client.get(url, {"q": "Revision 7", "action__exact": "updated"})
+    url = reverse("admin:activity_entry_changelist")
+    page = admin_client.get(url, {"q": "Revision 7", "kind__exact": "submission"})
     assert page.status_code == 200
     assert "Revision 7" in page.content.decode() or str(submission) in page.content.decode()
-    change = reverse("admin:submissions_submissionactivity_change", args=[entry.pk])
+    change = reverse("admin:activity_entry_change", args=[entry.pk])
     admin_client.post(change, {"message": "rewritten"})
     entry.refresh_from_db()
     assert entry.message == "Revision 7: title"
@@ -74,8 +75,8 @@ def test_admin_withdraw_action_goes_through_set_state(
     assert response.status_code == 200
     assert Submission.objects.get(pk=submitted.pk).state == SubmissionState.WITHDRAWN
     assert Submission.objects.get(pk=rejected.pk).state == SubmissionState.DESK_REJECTED
-    assert SubmissionActivity.objects.filter(
-        submission=submitted, action=ActivityAction.WITHDRAWN
+    assert Entry.objects.filter(
+        kind="submission", submission=submitted, action=ActivityAction.WITHDRAWN
     ).exists()
     assert OutgoingEmail.objects.filter(template_role="submission.withdrawn").count() == 1
     assert "Not withdrawn" in response.content.decode()

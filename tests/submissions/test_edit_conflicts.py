@@ -92,7 +92,7 @@ def test_second_coauthor_save_is_refused_and_the_log_names_each_editor(
     paper.refresh_from_db()
     assert paper.title == "Clean-label backdoors, revisited"
     assert paper.abstract == ABSTRACT
-    updates = list(paper.activities.filter(action=ActivityAction.UPDATED))
+    updates = list(paper.log_entries.filter(action=ActivityAction.UPDATED))
     assert [(a.actor, a.message) for a in updates] == [(author_user, "Revision 1: title")]
     assert OutgoingEmail.objects.filter(template_role="submission.updated").count() == 2
 
@@ -113,7 +113,7 @@ def test_second_coauthor_save_is_refused_and_the_log_names_each_editor(
         "Clean-label backdoors, revisited",
         "A new abstract by Charles.",
     )
-    updates = list(paper.activities.filter(action=ActivityAction.UPDATED).order_by("pk"))
+    updates = list(paper.log_entries.filter(action=ActivityAction.UPDATED).order_by("pk"))
     assert [(a.actor, a.message) for a in updates] == [
         (author_user, "Revision 1: title"),
         (charles, "Revision 2: abstract"),
@@ -154,7 +154,7 @@ def test_refused_save_attaches_no_pdf_and_says_so(
     )
     assert SubmissionFile.objects.filter(submission=paper).count() == 1
     assert stored_files(media_root) == before
-    assert not paper.activities.filter(action=ActivityAction.FILE_UPLOADED).exists()
+    assert not paper.log_entries.filter(action=ActivityAction.FILE_UPLOADED).exists()
 
 
 def test_refused_save_shows_changed_authors(call, paper, author_user, frozen_now):

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from activity.models import Entry
 from mail.models import EmailState, OutgoingEmail
 from submissions.enums import ActivityAction, SubmissionState
-from submissions.models import SubmissionActivity
 from submissions.services import state
 from submissions.services.state import TransitionNotAllowed, set_state
 from tests.factories import SubmissionFactory
@@ -31,7 +31,7 @@ def test_set_state_submit_logs_and_mails_every_author_once(
     assert len(mail.outbox) == 2
     assert f"#{submission.number}" in mail.outbox[0].subject
     assert submission.title in mail.outbox[0].body
-    activity = SubmissionActivity.objects.get(submission=submission)
+    activity = Entry.objects.filter(kind="submission").get(submission=submission)
     assert (activity.action, activity.from_state, activity.to_state, activity.actor) == (
         ActivityAction.SUBMITTED,
         SubmissionState.DRAFT,
@@ -61,7 +61,7 @@ def test_set_state_submit_incomplete_refused(make_submission, author_user, froze
         set_state(submission, SubmissionState.SUBMITTED, by=author_user)
     submission.refresh_from_db()
     assert submission.state == SubmissionState.DRAFT
-    assert not SubmissionActivity.objects.exists()
+    assert not Entry.objects.filter(kind="submission").exists()
 
 
 @pytest.mark.django_db

@@ -359,7 +359,9 @@ def test_upload_history_counts_pages_in_words(post, call, author_client, pages, 
     post(create_url(call), form_data(call, pdf=make_pdf(pages)))
     submission = Submission.objects.get()
 
-    messages = list(submission.activities.values_list("message", flat=True))
+    messages = list(
+        submission.log_entries.filter(kind="submission").values_list("message", flat=True)
+    )
     detail = author_client.get(submission.get_absolute_url()).content.decode()
 
     assert f"Paper PDF version 1 {text}" in messages

@@ -108,7 +108,7 @@ class WorkshopEditView(WorkshopPermissionMixin, View):
         valid = [form.is_valid()] + ([formset.is_valid()] if formset is not None else [])
         if all(valid):
             try:
-                workshop = form.save_section(formset)
+                workshop = form.save_section(formset, by=request.user, title=self.section.title)
             except EditConflict as conflict:
                 return self.refuse(form, formset, conflict)
             except IntegrityError:

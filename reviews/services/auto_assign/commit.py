@@ -159,12 +159,55 @@ def commit_run(run: AssignmentRun, *, by) -> CommitResult:
             result["commit_left_for_other_chairs"] = outcome.left_for_other_chairs
             AssignmentRun.objects.filter(pk=locked_run.pk).update(result=result)
             run.result = result
+        _record_commit(workshop, locked_run, new, outcome, by=by)
         if outcome.created:
             run_id = locked_run.pk
             # The e-mails are outbox rows already: if the broker is down, the outbox sweep
             # sends them once it is back.
             publish_on_commit("reviews.send_assignment_emails", run_id)
     return outcome
+
+
+def _record_commit(workshop, run, new: dict, outcome: CommitResult, *, by) -> None:
+    """One summary entry for the commit and one per paper naming its new reviewers (the
+    per-paper entries carry the paper: a conflicted chair never reads them). Two queries."""
+    from accounts.models import User
+    from activity.models import Kind
+    from activity.services import name_of, record_many
+
+    names = {
+        u.pk: name_of(u)
+        for u in User.objects.filter(pk__in=set(new["reviewer_id"])).only("full_name", "email")
+    }
+    per_paper: dict[int, list[str]] = {}
+    for submission_id, reviewer_id in zip(new["submission_id"], new["reviewer_id"], strict=True):
+        per_paper.setdefault(submission_id, []).append(names.get(reviewer_id, "?"))
+    rows = [
+        {
+            "kind": Kind.ASSIGNMENT,
+            "action": "assigned",
+            "actor": by,
+            "submission": submission_id,
+            "message": f"Assigned by automatic run {run.pk}: " + ", ".join(reviewers),
+            "changes": {"reviewers": (None, reviewers)},
+        }
+        for submission_id, reviewers in per_paper.items()
+    ]
+    rows.append(
+        {
+            "kind": Kind.ASSIGNMENT,
+            "action": "run_committed",
+            "actor": by,
+            "message": f"Automatic assignment run {run.pk} committed: "
+            f"{outcome.created} assignment(s), {len(outcome.skipped)} skipped"
+            + (
+                f", {outcome.left_for_other_chairs} left for other chairs"
+                if outcome.left_for_other_chairs
+                else ""
+            ),
+        }
+    )
+    record_many(workshop=workshop, rows=rows)
 
 
 def created_in_commit(workshop, at, new: dict) -> list[tuple[int, int, int]]:

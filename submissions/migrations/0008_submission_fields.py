@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('submissions', '0006_file_kinds_slides_poster'),
+        ('submissions', '0007_remove_submissionactivity'),
         ('workshops', '0004_camera_ready_page_limit'),
     ]
 
