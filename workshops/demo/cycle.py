@@ -311,7 +311,13 @@ def _build(workshop, summary) -> None:
         )
         if made:
             profile.topics.set([topics[i % len(topics)], topics[(i + 3) % len(topics)]])
+    detected_from = Entry.objects.filter(workshop=workshop).order_by("-pk").values("pk")[:1]
+    last_pk = detected_from[0]["pk"] if detected_from else 0
     detect_conflicts(workshop)
+    # The detection's own log entries, dated with the bidding like the rest of the story.
+    Entry.objects.filter(workshop=workshop, kind=Kind.CONFLICT, pk__gt=last_pk).update(
+        created_at=_at(workshop, DateKind.PAPER_SUBMISSION, days=1)
+    )
     conflicts = active_conflict_pairs(workshop)
     preferences = [BidPreference.EAGER, BidPreference.WILLING, BidPreference.NEUTRAL]
     for p, (paper, _people, _outcome) in enumerate(papers):
