@@ -7,6 +7,7 @@ time; ``--reset`` restores the demo workshops and accounts to the seeds.
 import importlib
 import importlib.util
 import inspect
+import logging
 import os
 
 from django.conf import settings
@@ -54,6 +55,8 @@ class Command(BaseCommand):
                 "production settings; pass --allow-production for a throw-away instance."
             )
         self.stdout.write("Loading demo workshops and accounts...")
+        # The demo's story is written to the activity log; one console line per entry is noise.
+        logging.getLogger("activity").setLevel(logging.WARNING)
         with transaction.atomic():
             summary = loader.load(stdout=self.stdout, reset=options["reset"])
             for name in APP_LOADERS:
