@@ -75,18 +75,11 @@ CHAIR_TABS: tuple[Tab, ...] = (
         ),
     ),
     Tab(
-        "Camera-ready",
-        "publication:camera_table",
-        also=("publication:camera_deadline",),
-        children=(
-            Tab("Papers", "publication:camera_table", also=("publication:camera_deadline",)),
-            Tab("Settings", "publication:publication_settings"),
-        ),
-    ),
-    Tab(
         "Publication",
-        "accepted:manage",
+        "publication:camera_table",
         children=(
+            Tab("Camera-ready", "publication:camera_table", also=("publication:camera_deadline",)),
+            Tab("Camera-ready settings", "publication:publication_settings"),
             Tab("Accepted papers", "accepted:manage"),
             Tab("Program", "program:manage", also=("program:",)),
         ),
@@ -100,7 +93,14 @@ CHAIR_TABS: tuple[Tab, ...] = (
             Tab("Outbox", "reviews:outbox", also=("reviews:outbox_resend",)),
         ),
     ),
-    Tab("Exports", "exports:index", also=("exports:",)),
+    Tab(
+        "Records",
+        "activity:workshop_log",
+        children=(
+            Tab("Activity log", "activity:workshop_log", also=("activity:",)),
+            Tab("Exports", "exports:index", also=("exports:",)),
+        ),
+    ),
     Tab(
         "Settings",
         "reviews:manage_settings",
@@ -110,7 +110,6 @@ CHAIR_TABS: tuple[Tab, ...] = (
             Tab("Review questions", "reviews:questions"),
         ),
     ),
-    Tab("Activity", "activity:workshop_log"),
 )
 
 
