@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.http import Http404
@@ -13,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from activity.models import Kind
+from activity.services import record
 from mail.models import EmailState, OutgoingEmail
 from mail.services import resend
 from submissions.enums import SubmissionState
@@ -23,7 +26,7 @@ from workshops.formsets import CheckedManagementFormMixin
 from workshops.models import Membership, ReviewCriterion
 from workshops.tables import Column, Table
 
-from ..enums import BidPreference, DecisionOutcome, outcomes_for
+from ..enums import BidPreference, DecisionOutcome, Phase, outcomes_for
 from ..forms import (
     AssignForm,
     ConflictForm,
@@ -158,15 +161,29 @@ def dashboard(request, slug):
 def settings_view(request, slug):
     workshop = managed_workshop_or_404(request, slug)
     settings = review_settings(workshop)
+    phase_before = settings.phase
     form = SettingsForm(request.POST or None, instance=settings)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            form.save_versioned(
-                message="The review settings were changed after you opened this page (by "
-                "another chair, or the phase moved with the calendar): your changes were not "
-                "saved.",
-            )
+            with transaction.atomic():
+                form.save_versioned(
+                    message="The review settings were changed after you opened this page (by "
+                    "another chair, or the phase moved with the calendar): your changes were "
+                    "not saved.",
+                )
+                if settings.phase != phase_before:
+                    record(
+                        workshop=workshop,
+                        kind=Kind.PHASE,
+                        action="phase_changed",
+                        actor=request.user,
+                        message=f"Review phase: {Phase(phase_before).label} → "
+                        f"{settings.get_phase_display()}",
+                        from_state=phase_before,
+                        to_state=settings.phase,
+                        changes={"phase": (phase_before, settings.phase)},
+                    )
         except EditConflict as conflict:
             forget_settings(workshop)
             form.refuse(conflict, saved_values(form, review_settings(workshop)))

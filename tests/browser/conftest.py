@@ -33,6 +33,12 @@ def _chromium_path() -> str | None:
     )
 
 
+# One Playwright and one Chromium per test run. Other test folders import ``browser`` into
+# their own conftest, which makes it a second session fixture: both share this one, since a
+# second Playwright in the same thread is refused ("Sync API inside the asyncio loop").
+_shared: dict = {"users": 0, "playwright": None, "browser": None}
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = _chromium_path()
@@ -43,10 +49,20 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    if _shared["users"] == 0:
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = _shared["playwright"].chromium.launch(
+            executable_path=path, args=CHROMIUM_ARGS
+        )
+    _shared["users"] += 1
+    try:
+        yield _shared["browser"]
+    finally:
+        _shared["users"] -= 1
+        if _shared["users"] == 0:
+            _shared["browser"].close()
+            _shared["playwright"].stop()
+            _shared.update(playwright=None, browser=None)
 
 
 @pytest.fixture(autouse=True)

@@ -313,4 +313,15 @@ def test_whole_cycle_from_submission_to_published_program(page, login, new_page)
         ("reviews.decision.accept_talk", "charles@engine.example"),
     ]
     logged = set(Entry.objects.filter(workshop=workshop).values_list("kind", "action"))
-    assert {(Kind.CAMERA_READY, "camera_ready_uploaded"), (Kind.TERMS, "accepted")} <= logged
+    assert {
+        (Kind.PHASE, "phase_changed"),
+        (Kind.CAMERA_READY, "camera_ready_uploaded"),
+        (Kind.CAMERA_READY, "metadata_confirmed"),
+        (Kind.TERMS, "accepted"),
+    } <= logged
+    phase_change = Entry.objects.get(workshop=workshop, kind=Kind.PHASE)
+    assert (phase_change.actor, phase_change.from_state, phase_change.to_state) == (
+        chair,
+        Phase.REVIEWING,
+        Phase.DECISIONS,
+    )

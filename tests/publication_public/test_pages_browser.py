@@ -7,24 +7,10 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.browser.conftest import CHROMIUM_ARGS, _chromium_path  # noqa: F401
 
 from .helpers import add_camera_ready, decided_paper, publish, release
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser():
-    path = _chromium_path()
-    if path is None:
-        pytest.skip("no Chromium found")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(autouse=True)
