@@ -141,7 +141,11 @@ def _handle(request, submission, settings, action, forms):
                 messages.success(
                     request,
                     f"{label} version {stored.version} saved"
-                    + (f" ({stored.pages} pages)." if stored.pages else "."),
+                    + (
+                        f" ({stored.pages} page{'s' if stored.pages != 1 else ''})."
+                        if stored.pages
+                        else "."
+                    ),
                 )
                 for warning in form.warnings:
                     messages.warning(request, warning)
