@@ -156,3 +156,12 @@ def snap(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def wait_for_htmx(page) -> None:
+    """Wait until htmx has processed the page's forms (it starts after the deferred script
+    runs, which a fast Chromium may not have done yet when ``load`` fires)."""
+    page.wait_for_function(
+        "() => window.htmx && [...document.querySelectorAll('[hx-post],[hx-get]')]"
+        ".every(el => el['htmx-internal-data'])"
+    )

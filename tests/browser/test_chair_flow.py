@@ -138,6 +138,7 @@ def test_chair_stages_withdraws_inline_with_htmx_without_reloading(page, login):
     paper = scenario.paper
     login(scenario.chair.email, base.PASSWORD)
     page.goto(f"/review/{scenario.workshop.slug}/manage/decisions/")
+    flows.wait_for_htmx(page)
     # A marker on the document survives only if the page is not reloaded.
     page.evaluate("document.body.dataset.marker = 'same-page'")
     select = page.get_by_label(f"Decision on paper #{paper.number}")
@@ -147,6 +148,7 @@ def test_chair_stages_withdraws_inline_with_htmx_without_reloading(page, login):
     page.get_by_text("staged (not sent yet)").wait_for()
     staged = Decision.objects.get(submission=paper).outcome
     flows.snap(page, "chair-decisions-inline")
+    flows.wait_for_htmx(page)  # the swapped-in cell's form
     with page.expect_response(lambda r: "/stage/" in r.url):
         page.get_by_label(f"Decision on paper #{paper.number}").select_option(
             label="— not decided —"

@@ -221,4 +221,4 @@ def test_exports_tab_in_the_chair_navigation(client, world):
     client.force_login(users["chair"])
     page = client.get(reverse("exports:index", args=[workshop.slug])).content.decode()
     assert 'aria-current="page">Exports</a>' in page
-    assert reverse("accepted:manage", args=[workshop.slug]) in page
+    assert reverse("publication:camera_table", args=[workshop.slug]) in page  # "Publication"
