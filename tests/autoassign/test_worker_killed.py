@@ -27,6 +27,8 @@ from .bigvenue import make_big_venue
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+# Large enough that the solve outlasts a few heartbeats on a fast, idle machine.
+N_PAPERS = 4000
 
 
 def _unavailable(reason: str):
@@ -59,7 +61,7 @@ class Worker:
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": database,
             "CELERY_BROKER_URL": broker,
-            "JOB_HEARTBEAT_INTERVAL": "0.2",
+            "JOB_HEARTBEAT_INTERVAL": "0.05",
         }
         self.log = log.open("ab")
         self.process = subprocess.Popen(
@@ -124,7 +126,7 @@ def wait_for(condition, *, timeout: float, what: str, log: Path):
 def test_run_whose_worker_is_killed_is_failed_and_can_be_rerun(client, broker_app):
     start_worker, log = broker_app
     worker = start_worker()  # starts while the venue is built
-    workshop, chair = make_big_venue(n_papers=1500, n_reviewers=300)
+    workshop, chair = make_big_venue(n_papers=N_PAPERS, n_reviewers=N_PAPERS // 5)
     client.force_login(chair)
 
     response = client.post(
@@ -139,21 +141,17 @@ def test_run_whose_worker_is_killed_is_failed_and_can_be_rerun(client, broker_ap
     assert response.status_code == 302
     run = AssignmentRun.objects.get(workshop=workshop)
 
-    # Wait until the solver works (it reports no progress), and until the heartbeat thread
-    # has beaten during it: only then kill the worker.
+    # Wait until the solver works (it reports no progress), then kill the worker at once.
+    # (That its heartbeat thread beats while the solver holds the process is its own test,
+    # tests/autoassign/test_heartbeat.py.)
     def solving():
         run.refresh_from_db()
-        assert run.state in (RunState.QUEUED, RunState.RUNNING), (run.state, run.message)
-        return run.progress >= 70 and run.heartbeat_at
+        assert run.state in (RunState.QUEUED, RunState.RUNNING), (
+            f"the run ended before the kill ({run.state}: {run.message}): enlarge N_PAPERS"
+        )
+        return run.progress >= 70
 
-    solving_since = wait_for(solving, timeout=60, what="the solver to start", log=log)
-
-    def beaten_while_solving():
-        run.refresh_from_db()
-        assert run.state == RunState.RUNNING, "the run finished before the kill: enlarge it"
-        return run.progress == 70 and run.heartbeat_at > solving_since
-
-    wait_for(beaten_while_solving, timeout=10, what="a heartbeat during the solve", log=log)
+    wait_for(solving, timeout=60, what="the solver to start", log=log)
     worker.kill()
     start_worker()  # a fresh worker for the rerun, starting while the dead run is swept
 
@@ -184,7 +182,7 @@ def test_run_whose_worker_is_killed_is_failed_and_can_be_rerun(client, broker_ap
 
     wait_for(finished, timeout=60, what="the rerun on a fresh worker", log=log)
     assert rerun.state == RunState.DONE, rerun.message
-    assert ProposedPair.objects.filter(run=rerun).count() == 3 * 1500
+    assert ProposedPair.objects.filter(run=rerun).count() == 3 * N_PAPERS
     run.refresh_from_db()
     assert run.state == RunState.FAILED  # the dead run stays dead
     page = client.get(reverse("autoassign:run", args=[workshop.slug, rerun.pk]))

@@ -173,8 +173,8 @@ def test_whole_cycle_from_submission_to_published_program(page, login, new_page)
     flows.snap(chair_page, "cycle-4-released")
 
     # The chair sets the publication terms, the final page limit and the public PDFs.
-    chair_tab(chair_page, workshop, "Camera-ready")
-    chair_tab(chair_page, workshop, "Settings", area="Camera-ready")
+    chair_tab(chair_page, workshop, "Publication")
+    chair_tab(chair_page, workshop, "Camera-ready settings", area="Publication")
     chair_page.get_by_label("Terms kind").select_option(value=TermsKind.COPYRIGHT)
     chair_page.get_by_label("Terms title").fill(TERMS_TITLE)
     chair_page.get_by_label("Terms text").fill("The authors grant the workshop the right to print.")
@@ -228,7 +228,7 @@ def test_whole_cycle_from_submission_to_published_program(page, login, new_page)
     assert "Missing" not in row.inner_text()
 
     # 6. The chair builds the program: a talk session on the workshop day, then publishes it.
-    chair_tab(chair_page, workshop, "Publication")
+    chair_tab(chair_page, workshop, "Accepted papers", area="Publication")
     chair_page.get_by_role("button", name="Publish the accepted papers").click()
     assert "The accepted papers are now public." in messages_text(chair_page)
     assert chair_page.get_by_role("button", name="Stop linking the PDFs").is_visible()
@@ -319,9 +319,8 @@ def test_whole_cycle_from_submission_to_published_program(page, login, new_page)
         (Kind.CAMERA_READY, "metadata_confirmed"),
         (Kind.TERMS, "accepted"),
     } <= logged
-    phase_change = Entry.objects.get(workshop=workshop, kind=Kind.PHASE)
-    assert (phase_change.actor, phase_change.from_state, phase_change.to_state) == (
-        chair,
-        Phase.REVIEWING,
-        Phase.DECISIONS,
-    )
+    phases = Entry.objects.filter(workshop=workshop, kind=Kind.PHASE).order_by("pk")
+    assert [(e.actor, e.from_state, e.to_state) for e in phases] == [
+        (chair, Phase.REVIEWING, Phase.DECISIONS),  # the chair on the settings page
+        (chair, Phase.DECISIONS, Phase.NOTIFIED),  # the release of every decision
+    ]
