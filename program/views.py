@@ -232,7 +232,7 @@ def public(request, slug):
     """The program on its own page, once published; before, a preview for the chairs."""
     workshop = _public_workshop(request, slug)
     preview = request.user.has_perm(CHAIR_PERMISSION, workshop)
-    context = program_context(workshop, preview=preview)
+    context = program_context(workshop, preview=preview, viewer=request.user)
     if context["program"] is None:
         raise Http404("The program is not published yet.")
     context["workshop"] = workshop
