@@ -216,3 +216,16 @@ def test_the_preview_never_names_a_paper_the_chair_is_conflicted_with(
     client.force_login(conflicted)
     published = client.get(url).content.decode()
     assert secret.title in published and "A paper you are conflicted with" not in published
+
+
+def test_program_feed_is_never_kept_by_a_cache_without_asking_again(client, vienna):
+    """A program changes or is withdrawn at any time: a cached feed would lag an hour."""
+    build(vienna, 1, 1)
+    url = reverse("program:calendar", args=[vienna.slug])
+
+    assert client.get(url)["Cache-Control"] == "no-cache"
+
+    type(vienna).objects.filter(pk=vienna.pk).update(is_published=False)
+    chair = factories.member(vienna, "chair")
+    client.force_login(chair)
+    assert client.get(url)["Cache-Control"] == "private, no-store"
