@@ -186,9 +186,9 @@ def save_session(
 
     ``slots`` are the rows the editor saw and typed; existing slots the editor was not shown
     (``shown_slot_ids`` leaves them out: a paper the chair is conflicted with) are kept as
-    they are and still count for the durations (never checked, never named). Raises ``EditConflict`` when
-    the session was saved since ``version``, ``ValidationError`` (every message) when the
-    session cannot be placed."""
+    they are and still count for the durations (never checked, never named). Raises
+    ``EditConflict`` when the session was saved since ``version``, ``ValidationError`` (every
+    message) when the session cannot be placed."""
     with transaction.atomic():
         _lock_program(workshop)
         before = None

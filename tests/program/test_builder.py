@@ -510,9 +510,7 @@ def test_a_malformed_slot_formset_is_refused_without_saving(chair_client, vienna
     assert not Session.objects.exists()
 
 
-def test_a_hidden_paper_whose_decision_changed_neither_blocks_nor_is_named(
-    client, vienna, papers
-):
+def test_a_hidden_paper_whose_decision_changed_neither_blocks_nor_is_named(client, vienna, papers):
     """A kept slot (a paper the chair is conflicted with) is not the editor's to check."""
     from program.services import SessionInput, SlotInput, save_session
     from reviews.models import Decision
