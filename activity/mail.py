@@ -2,7 +2,10 @@
 
 An outbox row has no paper of its own: the paper is read from its idempotency key, whose
 formats the services fix (``submission:<id>:…``, ``decision:<release>:<id>:…``,
-``assignment:<id>:…`` and so on). An entry that names the paper carries the subject; a row
+``assignment:<id>:…`` and so on). Every key prefix the code uses is in ``_PAPER_KEYS`` (tied
+to a paper) or in ``OTHER_KEY_PREFIXES`` (about no paper): a test scans the source for key
+formats and fails on a prefix in neither, so a new kind of e-mail cannot slip through
+untied. An entry that names the paper carries the subject; a row
 that cannot be tied to a paper is logged with its recipient and kind of message only, never
 its subject (which might name a paper a conflicted chair must not read about).
 """
@@ -24,7 +27,25 @@ _PAPER_KEYS = (
     (re.compile(r"^assignment:(\d+)(?::|$)"), "assignment"),
     (re.compile(r"^review-reminder:(\d+):"), "assignment"),
     (re.compile(r"^comment:(\d+):"), "comment"),
+    # camera-ready (publication/services/reminders.py and camera_ready.py)
+    (re.compile(r"^camera-remind:[^:]+:(\d+):"), "submission"),  # <reminder uuid>:<paper>:
+    (re.compile(r"^camera-due:(\d+):"), "submission"),
+    (re.compile(r"^camera-deadline:(\d+):"), "submission"),
+    (re.compile(r"^accepted-withdrawn:(\d+):"), "submission"),
 )
+
+# The key prefixes ``_PAPER_KEYS`` ties to a paper (the text before the first colon).
+PAPER_KEY_PREFIXES = frozenset(p.pattern[1:].split(":", 1)[0] for p, _ in _PAPER_KEYS)
+
+# The key prefixes of e-mails (and other idempotency keys) about no paper, and why.
+OTHER_KEY_PREFIXES = {
+    "reviewer-invitation": "an invitation to join the committee",
+    "cochair": "a change of the workshop's chairs",
+    "account": "the account's own e-mails (confirmation, password)",
+    "demo": "the demo workshop's seeded outbox",
+    "bench-fault": "the mail benchmark's fault injection",
+    "table": "a table's saved columns (a session key, not an e-mail)",
+}
 
 
 def paper_of(email) -> int | None:

@@ -15,7 +15,8 @@ from django.db.models import Prefetch
 
 from publication.accepted import ACCEPT_OUTCOMES, printed_authors, printed_title
 from submissions.enums import SubmissionState
-from submissions.models import Authorship
+from submissions.models import Authorship, Submission
+from submissions.permissions import managed_by
 
 from .models import Program, Session, SessionKind, Slot
 
@@ -53,9 +54,16 @@ def is_public_paper(submission) -> bool:
     )
 
 
-def items_of(session: Session) -> list[Item]:
+# as the builder (``program.views._slot_line``) names it
+HIDDEN_PAPER = "A paper you are conflicted with"
+
+
+def items_of(session: Session, *, hidden_unless: set[int] | None = None) -> list[Item]:
     """The public lines of a session, in order; talks get their start time when the
-    durations before them are known. A paper not (or no longer) public is left out."""
+    durations before them are known. A paper not (or no longer) public is left out.
+
+    ``hidden_unless`` (the chairs' preview of an unpublished program): the ids of the papers
+    the viewer may manage; any other paper is listed unnamed, without its authors."""
     items, clock = [], session.starts_at
     timed = session.kind in (SessionKind.TALKS, SessionKind.INVITED, SessionKind.PANEL)
     for slot in session.slots.all():
@@ -69,6 +77,13 @@ def items_of(session: Session) -> list[Item]:
         if slot.submission_id is not None:
             paper = slot.submission
             if not is_public_paper(paper):
+                continue
+            if hidden_unless is not None and paper.pk not in hidden_unless:
+                items.append(
+                    Item(
+                        title=HIDDEN_PAPER, duration_minutes=slot.duration_minutes, starts_at=starts
+                    )
+                )
                 continue
             items.append(
                 Item(
@@ -108,16 +123,25 @@ def published_program(workshop) -> Program | None:
     return program if program is not None and program.is_published else None
 
 
-def program_context(workshop, *, preview: bool = False) -> dict:
+def program_context(workshop, *, preview: bool = False, viewer=None) -> dict:
     """``program`` (None while unpublished) and ``program_sessions`` (each with ``items``).
 
-    ``preview`` (for the chairs' preview page only) shows an unpublished program too."""
+    ``preview`` (for the chairs' preview page only) shows an unpublished program too, to
+    ``viewer``: a paper the viewer may not manage (conflicted with, or an author of) is
+    listed unnamed until the program is published."""
     program = published_program(workshop)
+    hidden_unless = None
     if program is None and preview:
         program = Program.objects.filter(workshop=workshop).first()
+        if program is not None:
+            hidden_unless = set(
+                managed_by(viewer, Submission.objects.filter(workshop=workshop)).values_list(
+                    "pk", flat=True
+                )
+            )
     if program is None:
         return {"program": None, "program_sessions": []}
     sessions = list(sessions_with_slots(workshop))
     for session in sessions:
-        session.items = items_of(session)
+        session.items = items_of(session, hidden_unless=hidden_unless)
     return {"program": program, "program_sessions": sessions}

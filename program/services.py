@@ -87,8 +87,14 @@ def span(session_or_input, workshop) -> str:
 # --- Validation ---------------------------------------------------------------------------
 
 
-def _errors(workshop, data: SessionInput, slots: list[SlotInput], *, session=None) -> list[str]:
-    """Every reason the session cannot be saved as typed (empty: it can)."""
+def _errors(
+    workshop, data: SessionInput, slots: list[SlotInput], *, session=None, kept_minutes: int = 0
+) -> list[str]:
+    """Every reason the session cannot be saved as typed (empty: it can).
+
+    ``slots`` are the rows the editor typed: only their papers are checked (accepted, placed
+    once). ``kept_minutes`` is the length of the slots kept unseen (a paper the editor is
+    conflicted with): they count for the session's length, but are never named."""
     errors = []
     if data.ends_at <= data.starts_at:
         return ["The session must end after it starts."]
@@ -122,7 +128,7 @@ def _errors(workshop, data: SessionInput, slots: list[SlotInput], *, session=Non
                 "Move one of them or put it in another room."
             )
     length = int((data.ends_at - data.starts_at).total_seconds() // 60)
-    total = sum(s.duration_minutes or 0 for s in slots)
+    total = sum(s.duration_minutes or 0 for s in slots) + kept_minutes
     if total > length:
         errors.append(
             f"The slots last {total} minutes in all, longer than the session ({length} minutes)."
@@ -180,9 +186,9 @@ def save_session(
 
     ``slots`` are the rows the editor saw and typed; existing slots the editor was not shown
     (``shown_slot_ids`` leaves them out: a paper the chair is conflicted with) are kept as
-    they are and still count for the durations and duplicates. Raises ``EditConflict`` when
-    the session was saved since ``version``, ``ValidationError`` (every message) when the
-    session cannot be placed."""
+    they are and still count for the durations (never checked, never named). Raises
+    ``EditConflict`` when the session was saved since ``version``, ``ValidationError`` (every
+    message) when the session cannot be placed."""
     with transaction.atomic():
         _lock_program(workshop)
         before = None
@@ -201,10 +207,15 @@ def save_session(
         kept = [s for s in existing if s.pk not in shown]
         by_pk = {s.pk: s for s in existing if s.pk in shown}
         typed = [s for s in slots if s.pk is None or s.pk in by_pk]
-        all_slots = typed + [
-            SlotInput(s.submission, s.title, s.duration_minutes, s.order, s.pk) for s in kept
-        ]
-        errors = _errors(workshop, data, all_slots, session=before)
+        # The kept slots are not the editor's to check: a kept paper whose decision changed
+        # since must not be named (nor block the save) to a chair conflicted with it.
+        errors = _errors(
+            workshop,
+            data,
+            typed,
+            session=before,
+            kept_minutes=sum(s.duration_minutes or 0 for s in kept),
+        )
         if errors:
             raise ValidationError(errors)
 

@@ -12,7 +12,7 @@ from publication.accepted import accepted_submissions
 from submissions.models import Submission
 from submissions.permissions import managed_by
 from workshops.concurrency import EditConflict, saved_values
-from workshops.files import cache_for, file_response
+from workshops.files import PRIVATE, file_response
 from workshops.models import Workshop
 from workshops.views.mixins import VIEW_PERMISSION, get_workshop_or_refuse
 
@@ -24,6 +24,9 @@ from .public import program_context
 
 CHAIR_PERMISSION = "workshops.change_workshop"
 CONFLICTED = "A paper you are conflicted with"
+# The program's feed changes (or is withdrawn) at any time: no cache keeps it without asking
+# again; a draft workshop's stays private to its chairs.
+FEED_CACHE = "no-cache"
 
 
 def _chair_workshop(request, slug):
@@ -232,7 +235,7 @@ def public(request, slug):
     """The program on its own page, once published; before, a preview for the chairs."""
     workshop = _public_workshop(request, slug)
     preview = request.user.has_perm(CHAIR_PERMISSION, workshop)
-    context = program_context(workshop, preview=preview)
+    context = program_context(workshop, preview=preview, viewer=request.user)
     if context["program"] is None:
         raise Http404("The program is not published yet.")
     context["workshop"] = workshop
@@ -256,5 +259,5 @@ def calendar(request, slug):
         filename=f"{workshop.slug}-program.ics",
         content_type="text/calendar; charset=utf-8",
         inline=True,
-        cache_control=cache_for(workshop),
+        cache_control=FEED_CACHE if workshop.is_published else PRIVATE,
     )

@@ -236,3 +236,34 @@ def test_authors_see_only_their_papers_history(logged, login):
     assert [e.kind for e in page.context["activities"]] == [Kind.SUBMISSION]
     assert "Uma Unassigned" not in body and "Former student" not in body
     assert "Rita" not in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"until": "9999-12-31"},
+        {"since": "0001-01-01"},
+        {"since": "0001-01-01", "until": "9999-12-31"},
+        {"since": "1969-12-31"},
+    ],
+)
+def test_a_day_out_of_range_is_a_form_error_not_a_500(logged, login, query):
+    client = login(logged.chair)
+
+    page = client.get(log_url(logged.workshop), {**query, "kind": Kind.BID})
+
+    assert page.status_code == 200
+    errors = page.context["form"].errors
+    assert set(errors) == set(query)
+    assert "Give a day between 01 January 1970 and 31 December 9998." in page.content.decode()
+    # The field in error filters nothing; the others still do.
+    assert [e.kind for e in page.context["page"]] == [Kind.BID]
+    for fmt in ("csv", "json"):
+        assert client.get(export_url(logged.workshop, fmt), query).status_code == 200
+
+
+def test_the_first_and_last_days_allowed_filter(logged, login):
+    client = login(logged.chair)
+    page = client.get(log_url(logged.workshop), {"since": "1970-01-01", "until": "9998-12-31"})
+    assert page.status_code == 200 and not page.context["form"].errors
+    assert len(page.context["page"]) == Entry.objects.filter(workshop=logged.workshop).count()

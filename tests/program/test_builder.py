@@ -508,3 +508,42 @@ def test_a_malformed_slot_formset_is_refused_without_saving(chair_client, vienna
 
     assert response.status_code == 400
     assert not Session.objects.exists()
+
+
+def test_a_hidden_paper_whose_decision_changed_neither_blocks_nor_is_named(client, vienna, papers):
+    """A kept slot (a paper the chair is conflicted with) is not the editor's to check."""
+    from program.services import SessionInput, SlotInput, save_session
+    from reviews.models import Decision
+    from submissions.enums import SubmissionState
+
+    secret = papers[0]
+    session = save_session(
+        vienna,
+        SessionInput(SessionKind.TALKS, "Morning talks", at(9), at(10), "Hall A"),
+        [SlotInput(secret, duration_minutes=20), SlotInput(papers[1], duration_minutes=20)],
+        by=None,
+    )
+    Decision.objects.filter(submission=secret).update(outcome="reject")
+    type(secret).objects.filter(pk=secret.pk).update(state=SubmissionState.REJECTED)
+    conflicted = factories.member(vienna, "chair", full_name="Conny Conflicted")
+    factories.ConflictFactory(submission=secret, user=conflicted)
+    client.force_login(conflicted)
+    session.refresh_from_db()
+
+    response = client.post(
+        edit_url(session),
+        {
+            **form("09:00", "09:50", version=session.version),
+            "slots-TOTAL_FORMS": "1",
+            "slots-INITIAL_FORMS": "1",
+            "slots-0-id": session.slots.get(submission=papers[1]).pk,
+            "slots-0-submission": papers[1].pk,
+            "slots-0-duration_minutes": "25",
+        },
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    page = client.get(response["Location"]).content.decode()
+    assert f"#{secret.number}" not in page and secret.title not in page
+    assert session.slots.get(submission=papers[1]).duration_minutes == 25
+    assert session.slots.filter(submission=secret).exists()  # kept as it was

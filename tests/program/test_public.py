@@ -183,3 +183,49 @@ def test_program_feed_uids_stay_and_sequence_grows_when_a_session_moves(client, 
 def test_program_published_flag_is_what_the_page_reads(vienna):
     build(vienna, 1, 1)
     assert Program.objects.get(workshop=vienna).is_published
+
+
+def test_the_preview_never_names_a_paper_the_chair_is_conflicted_with(
+    client, vienna, program_chair
+):
+    """Before publication, the preview is the chairs' own: a conflicted chair reads the slot
+    unnamed, as in the builder; once published, the program is public for everyone."""
+    secret = paper(vienna, title="A secret accepted paper")
+    shown = paper(vienna, title="A paper the chair may see")
+    save_session(
+        vienna,
+        SessionInput(SessionKind.TALKS, "Morning talks", at(9), at(10), "Hall A"),
+        [SlotInput(secret, duration_minutes=20), SlotInput(shown, duration_minutes=20)],
+        by=None,
+    )
+    conflicted = factories.member(vienna, "chair", full_name="Conny Conflicted")
+    factories.ConflictFactory(submission=secret, user=conflicted)
+    url = reverse("program:public", args=[vienna.slug])
+
+    client.force_login(conflicted)
+    preview = client.get(url).content.decode()
+    assert "Preview" in preview
+    assert secret.title not in preview and f"Author {secret.number}-0" not in preview
+    assert "A paper you are conflicted with" in preview
+    assert shown.title in preview and f"Author {shown.number}-0" in preview
+
+    client.force_login(program_chair)
+    assert secret.title in client.get(url).content.decode()
+
+    set_published(vienna, True, by=None)
+    client.force_login(conflicted)
+    published = client.get(url).content.decode()
+    assert secret.title in published and "A paper you are conflicted with" not in published
+
+
+def test_program_feed_is_never_kept_by_a_cache_without_asking_again(client, vienna):
+    """A program changes or is withdrawn at any time: a cached feed would lag an hour."""
+    build(vienna, 1, 1)
+    url = reverse("program:calendar", args=[vienna.slug])
+
+    assert client.get(url)["Cache-Control"] == "no-cache"
+
+    type(vienna).objects.filter(pk=vienna.pk).update(is_published=False)
+    chair = factories.member(vienna, "chair")
+    client.force_login(chair)
+    assert client.get(url)["Cache-Control"] == "private, no-store"
