@@ -24,6 +24,7 @@ from workshops.files import file_response
 
 from .accepted import accepted_submissions, camera_ready_of, printed_title
 from .models import PublicationSettings, TermsAcceptance, TermsKind
+from .services.camera_ready import current_acceptance
 
 Record = dict  # column -> plain JSON value (str, int, bool, None, list)
 
@@ -156,17 +157,10 @@ def decisions_records(workshop, user) -> tuple[list[str], list[Record]]:
 
 
 def _current_acceptance(submission, settings: PublicationSettings | None):
-    """The acceptance of the workshop's current terms, newest first (None: not accepted)."""
-    if settings is None or settings.terms_kind == TermsKind.NONE:
+    """The acceptance of the workshop's current terms (None: not accepted, or no terms)."""
+    if settings is None:
         return None
-    return next(
-        (
-            t
-            for t in submission.terms_acceptances.all()
-            if t.terms_version == settings.terms_version and t.kind == settings.terms_kind
-        ),
-        None,
-    )
+    return current_acceptance(submission, settings)
 
 
 def camera_ready_records(workshop, user) -> tuple[list[str], list[Record]]:

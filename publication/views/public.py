@@ -16,6 +16,7 @@ from workshops.views.mixins import VIEW_PERMISSION, workshop_permission_required
 
 from ..accepted import accepted_submissions, printed_title
 from ..publishing import (
+    may_post_pdf,
     outcome_label,
     pdf_filename,
     public_papers,
@@ -61,10 +62,15 @@ def paper_pdf(request, slug, number):
     settings = _published_settings(workshop)
     if not settings.publish_papers:
         raise Http404("The workshop does not publish its papers.")
-    submission = accepted_submissions(workshop).filter(number=number).first()
-    camera_ready = submission.current_camera_ready if submission else None
-    if camera_ready is None:
+    submission = (
+        accepted_submissions(workshop)
+        .prefetch_related("terms_acceptances")
+        .filter(number=number)
+        .first()
+    )
+    if submission is None or not may_post_pdf(settings, submission):
         raise Http404("No such paper.")
+    camera_ready = submission.current_camera_ready
     return file_response(
         camera_ready.file.open("rb"),
         filename=pdf_filename(workshop, submission),

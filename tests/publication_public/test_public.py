@@ -234,3 +234,26 @@ def test_chair_links_the_pdfs(client, world):
     assert entry.changes == {"publish_papers": [False, True]}
     assert client.post(url, {"action": "delete_everything"}, follow=True).status_code == 200
     assert PublicationSettings.objects.get(workshop=workshop).publish_papers
+
+
+def test_a_consent_workshop_posts_only_the_papers_whose_authors_consented(client, media_root):
+    from publication.models import TermsKind
+
+    workshop = factories.WorkshopFactory()
+    settings = publish(workshop, papers=True)
+    settings.terms_kind = TermsKind.CONSENT
+    settings.terms_title = "Consent to post the paper on the website"
+    settings.terms_version = "1"
+    settings.save()
+    rel = release(workshop)
+    consented = decided_paper(workshop, 1, rel=rel, title="Consented paper")
+    silent = decided_paper(workshop, 2, rel=rel, title="Silent paper")
+    add_camera_ready(consented)
+    add_camera_ready(silent, terms=False)
+
+    page = client.get(reverse("accepted:list", args=[workshop.slug])).content.decode()
+    assert "Silent paper (final)" in page  # listed, as every accepted paper
+    assert reverse("accepted:pdf", args=[workshop.slug, 1]) in page
+    assert reverse("accepted:pdf", args=[workshop.slug, 2]) not in page
+    assert client.get(reverse("accepted:pdf", args=[workshop.slug, 1])).status_code == 200
+    assert client.get(reverse("accepted:pdf", args=[workshop.slug, 2])).status_code == 404
