@@ -14,7 +14,7 @@ from submissions import pdf
 from workshops.concurrency import VersionedFormMixin
 
 from .accepted import ACCEPT_OUTCOMES
-from .models import Material, PublicationSettings, TermsKind
+from .models import Material, PublicationSettings, TermsAcceptance, TermsKind
 from .services import camera_ready
 
 MAX_AUTHORS = 40
@@ -222,15 +222,37 @@ class PublicationSettingsForm(VersionedFormMixin, forms.ModelForm):
                     self.add_error(name, "Needed when the authors must accept terms.")
         if self.instance.pk and kind and kind != TermsKind.NONE:
             saved = PublicationSettings.objects.filter(pk=self.instance.pk).first()
-            if (
+            version = cleaned.get("terms_version")
+            same_version = (
                 saved is not None
-                and saved.terms_text != cleaned.get("terms_text")
-                and saved.terms_version == cleaned.get("terms_version")
+                and saved.terms_version == version
                 and saved.terms_kind != TermsKind.NONE
-            ):
+            )
+            if same_version and saved.terms_kind != kind:
+                self.add_error(
+                    "terms_version",
+                    "The kind of terms changed: give them a new version, so the authors are "
+                    "asked again.",
+                )
+            elif same_version and saved.terms_text != cleaned.get("terms_text"):
                 self.add_error(
                     "terms_version",
                     "The text changed: give it a new version, so the authors are asked again.",
+                )
+            elif (
+                version
+                and TermsAcceptance.objects.filter(
+                    submission__workshop_id=self.instance.workshop_id, terms_version=version
+                )
+                .exclude(kind=kind)
+                .exists()
+            ):
+                # e.g. consent "1" -> no terms -> copyright "1": the old acceptances still
+                # carry that version.
+                self.add_error(
+                    "terms_version",
+                    "Terms of another kind were already accepted under this version: give a "
+                    "new version.",
                 )
         cleaned["material"] = {
             outcome: cleaned.get(f"material_{outcome}") or [] for outcome in self.outcomes

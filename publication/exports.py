@@ -24,6 +24,7 @@ from workshops.files import file_response
 
 from .accepted import accepted_submissions, camera_ready_of, printed_title
 from .models import PublicationSettings, TermsAcceptance, TermsKind
+from .services.camera_ready import current_acceptance
 
 Record = dict  # column -> plain JSON value (str, int, bool, None, list)
 
@@ -48,9 +49,18 @@ def reviews_records(workshop, user) -> tuple[list[str], list[Record]]:
     """Every submitted review: scores per criterion, recommendation, confidence, the texts and
     the reviewer's identity (chairs only: this export is behind the chairs' permission)."""
     from reviews.models import Review, ReviewScore
+    from reviews.services.questions import answers_by_review, questions_for
 
     criteria = list(workshop.criteria.order_by("order", "pk"))
     score_columns = [f"score: {c.name}" for c in criteria]
+    # The custom review questions the chairs may read, one column each (the answer's text).
+    questions = questions_for(workshop, "chairs")
+    question_columns = []
+    for question in questions:
+        column = f"question: {question.label}"
+        while column in question_columns or column in score_columns:
+            column += f" ({question.pk})"
+        question_columns.append(column)
     header = [
         "number",
         "title",
@@ -62,6 +72,7 @@ def reviews_records(workshop, user) -> tuple[list[str], list[Record]]:
         "confidence",
         "confidence_label",
         *score_columns,
+        *question_columns,
         "summary",
         "strengths",
         "weaknesses",
@@ -81,10 +92,13 @@ def reviews_records(workshop, user) -> tuple[list[str], list[Record]]:
         )
         .order_by("assignment__submission__number", "assignment__ordinal")
     )
+    reviews = list(reviews)
+    answers = answers_by_review(reviews, "chairs") if questions else {}
     records = []
     for review in reviews:
         assignment = review.assignment
         scores = {s.criterion_id: s.value for s in review.scores.all()}
+        answered = answers.get(review.pk, {})
         reviewer = assignment.reviewer
         records.append(
             dict(
@@ -101,6 +115,7 @@ def reviews_records(workshop, user) -> tuple[list[str], list[Record]]:
                         review.confidence,
                         review.confidence_label,
                         *[scores.get(c.pk) for c in criteria],
+                        *[answered.get(q.pk, "") for q in questions],
                         review.summary,
                         review.strengths,
                         review.weaknesses,
@@ -156,17 +171,10 @@ def decisions_records(workshop, user) -> tuple[list[str], list[Record]]:
 
 
 def _current_acceptance(submission, settings: PublicationSettings | None):
-    """The acceptance of the workshop's current terms, newest first (None: not accepted)."""
-    if settings is None or settings.terms_kind == TermsKind.NONE:
+    """The acceptance of the workshop's current terms (None: not accepted, or no terms)."""
+    if settings is None:
         return None
-    return next(
-        (
-            t
-            for t in submission.terms_acceptances.all()
-            if t.terms_version == settings.terms_version and t.kind == settings.terms_kind
-        ),
-        None,
-    )
+    return current_acceptance(submission, settings)
 
 
 def camera_ready_records(workshop, user) -> tuple[list[str], list[Record]]:

@@ -11,8 +11,11 @@ The bundle is one zip, built in a temporary file on disk (one PDF in memory at a
 
 Order: ``CameraReady.proceedings_order`` where a chair set it, then the paper number.
 The bundle is refused (``ProceedingsPlan.problems``) when the workshop is not archival, has no
-accepted paper, a paper lacks its camera-ready PDF, or the chair has a conflict of interest
-with an accepted paper (they would otherwise hand over an incomplete proceedings).
+accepted paper, a paper is incomplete by the camera-ready pages' rule
+(``services.camera_ready.missing_papers``: no camera-ready PDF, metadata not confirmed, or the
+current terms not accepted; each such paper is listed with what it lacks), or the chair has a
+conflict of interest with an accepted paper (they would otherwise hand over an incomplete
+proceedings).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -43,6 +47,8 @@ from .accepted import (
 )
 from .models import CameraReady, PublicationSettings
 from .publishing import outcome_label
+from .services.camera_ready import missing_items, missing_papers
+from .services.camera_ready import settings_of as camera_ready_settings_of
 
 RECORD_HEADER = [
     "order",
@@ -104,6 +110,8 @@ class ProceedingsPlan:
     archival: bool
     papers: list = field(default_factory=list)  # (place, submission) the chair may see
     missing: list = field(default_factory=list)  # submissions without a camera-ready PDF
+    # (submission, what it lacks) for every incomplete paper (services.camera_ready rule)
+    incomplete: list = field(default_factory=list)
     conflicted: bool = False
     problems: list[str] = field(default_factory=list)
 
@@ -127,6 +135,17 @@ def plan(workshop, user) -> ProceedingsPlan:
     result.conflicted = bool(all_ids - {s.pk for s in visible})
     result.papers = ordered_accepted(workshop, visible)
     result.missing = [s for _o, s in result.papers if s.current_camera_ready is None]
+    # The one "incomplete" rule of the camera-ready pages (PDF, confirmed metadata, current
+    # terms): a paper the reminders chase is not handed to the publisher either.
+    incomplete_ids = set(
+        missing_papers(workshop, managed_by(user, everything)).values_list("pk", flat=True)
+    )
+    if incomplete_ids:
+        settings = camera_ready_settings_of(workshop)
+        papers = [s for _o, s in result.papers if s.pk in incomplete_ids]
+        prefetch_related_objects(papers, "terms_acceptances")
+        for s in papers:
+            result.incomplete.append((s, missing_items(s, settings)))
     if result.conflicted:
         result.problems.append(
             "You have a conflict of interest with at least one accepted paper, so you cannot "
@@ -134,10 +153,17 @@ def plan(workshop, user) -> ProceedingsPlan:
         )
     if not all_ids:
         result.problems.append("No accepted paper with a released decision yet.")
-    if result.missing:
+    if result.incomplete:
+        count = len(result.incomplete)
         result.problems.append(
-            f"{len(result.missing)} accepted paper{'s' if len(result.missing) != 1 else ''} "
-            "without a camera-ready PDF: the bundle is built once every paper has one."
+            f"{count} accepted paper{'s' if count != 1 else ''} not ready for the publisher: "
+            "the bundle is built once every paper has its camera-ready PDF, its confirmed "
+            "title, abstract and authors and, when the workshop has terms, the current terms "
+            "accepted."
+        )
+        result.problems.extend(
+            f"#{s.number} {printed_title(s)}: missing {', '.join(items)}."
+            for s, items in result.incomplete
         )
     return result
 

@@ -20,7 +20,7 @@ from reviews.enums import DecisionOutcome
 from workshops.concurrency import EditConflict, claim
 
 from .accepted import accepted_submissions, printed_abstract, printed_authors, printed_title
-from .models import PublicationSettings
+from .models import PublicationSettings, TermsKind
 
 # How an accept outcome reads on the public pages ("" for a plain accept: no format to tell).
 PUBLIC_OUTCOME_LABELS = {
@@ -70,6 +70,21 @@ class PublicPaper:
         return seen
 
 
+def may_post_pdf(settings: PublicationSettings, submission) -> bool:
+    """Whether the public pages may offer ``submission``'s camera-ready PDF: the workshop
+    publishes its papers, the paper has a camera-ready and, where the terms are a consent to
+    post the paper on the website, one of its authors has accepted the current terms (the same
+    rule as everywhere else: kind and version). Reads ``files`` and ``terms_acceptances``
+    through ``.all()`` (prefetches)."""
+    if not settings.publish_papers or submission.current_camera_ready is None:
+        return False
+    if settings.terms_kind == TermsKind.CONSENT:
+        from .services.camera_ready import current_acceptance
+
+        return current_acceptance(submission, settings) is not None
+    return True
+
+
 def pdf_filename(workshop, submission) -> str:
     title = slugify(printed_title(submission))[:60].strip("-") or "paper"
     return f"{workshop.slug}-{submission.number}-{title}.pdf"
@@ -80,8 +95,7 @@ def public_papers(workshop, settings: PublicationSettings | None) -> list[Public
     if settings is None or not settings.accepted_published:
         return []
     papers = []
-    for submission in accepted_submissions(workshop):
-        camera_ready = submission.current_camera_ready
+    for submission in accepted_submissions(workshop).prefetch_related("terms_acceptances"):
         papers.append(
             PublicPaper(
                 number=submission.number,
@@ -90,9 +104,7 @@ def public_papers(workshop, settings: PublicationSettings | None) -> list[Public
                 outcome=outcome_label(submission),
                 abstract=printed_abstract(submission),
                 pdf_name=(
-                    pdf_filename(workshop, submission)
-                    if settings.publish_papers and camera_ready is not None
-                    else ""
+                    pdf_filename(workshop, submission) if may_post_pdf(settings, submission) else ""
                 ),
             )
         )

@@ -20,6 +20,9 @@ from django.utils.http import content_disposition_header
 
 PRIVATE = "private, no-store"
 PUBLIC = "public, max-age=3600"  # files of a published call, the same for everyone
+# A public file whose URL stays while its content changes (a new version, a file taken down):
+# caches may store it but must ask again every time (a 304 when the ETag still matches).
+REVALIDATE = "public, no-cache"
 
 
 def cache_for(workshop) -> str:

@@ -64,6 +64,40 @@ def settings_of(workshop) -> PublicationSettings:
     return cached
 
 
+# --- "Accepted the current terms": the one definition ----------------------------------------
+
+
+def terms_required(settings: PublicationSettings | None) -> bool:
+    return settings is not None and settings.terms_kind != TermsKind.NONE
+
+
+def is_current_terms(acceptance, settings: PublicationSettings) -> bool:
+    """Whether ``acceptance`` is of the workshop's current terms: the same kind AND the same
+    version (a consent is not a copyright form, whatever their version strings)."""
+    return (
+        acceptance.kind == settings.terms_kind
+        and acceptance.terms_version == settings.terms_version
+    )
+
+
+def current_terms_q(settings: PublicationSettings, prefix: str = "") -> Q:
+    """The same rule as a filter on ``TermsAcceptance`` (``prefix``: e.g. through a relation)."""
+    return Q(
+        **{f"{prefix}kind": settings.terms_kind, f"{prefix}terms_version": settings.terms_version}
+    )
+
+
+def current_acceptance(submission, settings: PublicationSettings | None = None):
+    """The acceptance of the workshop's current terms (kind and version), or None when not
+    accepted or when the workshop has no terms. Reads ``terms_acceptances.all()`` (prefetch it)."""
+    settings = settings or settings_of(submission.workshop)
+    if not terms_required(settings):
+        return None
+    return next(
+        (t for t in submission.terms_acceptances.all() if is_current_terms(t, settings)), None
+    )
+
+
 def materials_for(submission, settings: PublicationSettings | None = None) -> list[str]:
     """What presentation material the paper's outcome may bring (``Material`` values)."""
     settings = settings or settings_of(submission.workshop)
@@ -570,7 +604,7 @@ def tell_chairs_withdrawn(submission, *, by, reason: str = "") -> int:
 
 def missing_q(workshop) -> Q:
     """Papers whose camera-ready is not complete: no final PDF, metadata not confirmed, or
-    (when the workshop has terms) the current terms version not accepted. Applies to the
+    (when the workshop has terms) the current terms (kind and version) not accepted. Applies to the
     accepted papers (``accepted.accepted_submissions``)."""
     from submissions.models import SubmissionFile
 
@@ -584,9 +618,7 @@ def missing_q(workshop) -> Q:
     settings = settings_of(workshop)
     if settings.terms_kind != TermsKind.NONE:
         accepted = Exists(
-            TermsAcceptance.objects.filter(
-                submission=OuterRef("pk"), terms_version=settings.terms_version
-            )
+            TermsAcceptance.objects.filter(current_terms_q(settings), submission=OuterRef("pk"))
         )
         q |= ~accepted
     return q
@@ -611,8 +643,6 @@ def missing_items(submission, settings=None) -> list[str]:
     final = camera_ready_of(submission)
     if final is None or final.confirmed_at is None:
         items.append("final title, abstract and authors")
-    if settings.terms_kind != TermsKind.NONE and not any(
-        t.terms_version == settings.terms_version for t in submission.terms_acceptances.all()
-    ):
+    if terms_required(settings) and current_acceptance(submission, settings) is None:
         items.append(settings.terms_title or "publication terms")
     return items

@@ -16,29 +16,21 @@ from activity.models import Kind
 from activity.services import record
 from submissions.services import deadlines
 
-from ..models import PublicationSettings, TermsAcceptance, TermsKind
-from .camera_ready import CameraReadyError, _check_author, _check_open, _locked, settings_of
+from ..models import PublicationSettings, TermsAcceptance
+from .camera_ready import (  # noqa: F401  (current_acceptance, terms_required: re-exported)
+    CameraReadyError,
+    _check_author,
+    _check_open,
+    _locked,
+    current_acceptance,
+    current_terms_q,
+    settings_of,
+    terms_required,
+)
 
 
 def terms_sha256(settings: PublicationSettings) -> str:
     return hashlib.sha256((settings.terms_text or "").encode("utf-8")).hexdigest()
-
-
-def terms_required(settings: PublicationSettings) -> bool:
-    return settings.terms_kind != TermsKind.NONE
-
-
-def current_acceptance(submission, settings=None):
-    """The acceptance of the current terms version (prefetched acceptances are used)."""
-    settings = settings or settings_of(submission.workshop)
-    return next(
-        (
-            t
-            for t in submission.terms_acceptances.all()
-            if t.terms_version == settings.terms_version
-        ),
-        None,
-    )
 
 
 def accept_terms(
@@ -61,11 +53,18 @@ def accept_terms(
                 "The publication terms changed after you opened this page: read the current "
                 "version below and accept it. Nothing was recorded."
             )
-        existing = TermsAcceptance.objects.filter(
+        earlier = TermsAcceptance.objects.filter(
             submission=locked, terms_version=settings.terms_version
         ).first()
-        if existing is not None:
-            return existing
+        if earlier is not None and earlier.kind == settings.terms_kind:
+            return earlier
+        if earlier is not None:
+            # Terms of another kind were accepted under the same version string (saved before
+            # the settings form asked for a new version when the kind changes).
+            raise CameraReadyError(
+                "Terms of another kind were accepted for this paper under the same version: "
+                "the chairs must give the current terms a new version. Nothing was recorded."
+            )
         try:
             with transaction.atomic():
                 acceptance = TermsAcceptance.objects.create(
@@ -77,9 +76,7 @@ def accept_terms(
                     terms_sha256=terms_sha256(settings),
                 )
         except IntegrityError:  # a co-author accepted at the same moment
-            return TermsAcceptance.objects.get(
-                submission=locked, terms_version=settings.terms_version
-            )
+            return TermsAcceptance.objects.get(current_terms_q(settings), submission=locked)
         record(
             workshop=locked.workshop,
             kind=Kind.TERMS,

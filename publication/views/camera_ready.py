@@ -253,7 +253,7 @@ def _context(submission, settings, closed, forms) -> dict:
         "earlier_acceptances": [
             t
             for t in submission.terms_acceptances.all()
-            if t.terms_version != settings.terms_version
+            if not camera_ready.is_current_terms(t, settings)
         ],
         "missing": camera_ready.missing_items(submission, settings)
         if camera_ready.is_released_accept(submission)

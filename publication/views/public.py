@@ -3,19 +3,22 @@ publishes them. Nothing here is public before a chair publishes the list (404)."
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from submissions.permissions import managed_by
 from workshops.concurrency import EditConflict
-from workshops.files import cache_for, file_response
+from workshops.files import PRIVATE, PUBLIC, REVALIDATE, cache_for, file_response
 from workshops.models import Workshop
 from workshops.views.mixins import VIEW_PERMISSION, workshop_permission_required
 
 from ..accepted import accepted_submissions, printed_title
 from ..publishing import (
+    may_post_pdf,
     outcome_label,
     pdf_filename,
     public_papers,
@@ -61,17 +64,35 @@ def paper_pdf(request, slug, number):
     settings = _published_settings(workshop)
     if not settings.publish_papers:
         raise Http404("The workshop does not publish its papers.")
-    submission = accepted_submissions(workshop).filter(number=number).first()
-    camera_ready = submission.current_camera_ready if submission else None
-    if camera_ready is None:
-        raise Http404("No such paper.")
-    return file_response(
-        camera_ready.file.open("rb"),
-        filename=pdf_filename(workshop, submission),
-        content_type="application/pdf",
-        inline=True,
-        cache_control=cache_for(workshop),
+    submission = (
+        accepted_submissions(workshop)
+        .prefetch_related("terms_acceptances")
+        .filter(number=number)
+        .first()
     )
+    if submission is None or not may_post_pdf(settings, submission):
+        raise Http404("No such paper.")
+    camera_ready = submission.current_camera_ready
+    filename = pdf_filename(workshop, submission)
+    # The same URL serves every version (and stops serving a withdrawn or unpublished paper):
+    # caches revalidate each time, against an ETag of the file's content and download name.
+    cache_control = REVALIDATE if cache_for(workshop) == PUBLIC else PRIVATE
+    etag = '"{}"'.format(
+        hashlib.sha256(f"{camera_ready.sha256}:{filename}".encode()).hexdigest()[:40]
+    )
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = file_response(
+            camera_ready.file.open("rb"),
+            filename=filename,
+            content_type="application/pdf",
+            inline=True,
+            cache_control=cache_control,
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
 
 
 def _published(workshop, value, **kwargs):

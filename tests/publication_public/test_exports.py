@@ -222,3 +222,32 @@ def test_exports_tab_in_the_chair_navigation(client, world):
     page = client.get(reverse("exports:index", args=[workshop.slug])).content.decode()
     assert 'aria-current="page">Exports</a>' in page
     assert reverse("publication:camera_table", args=[workshop.slug]) in page  # "Publication"
+
+
+def test_reviews_export_has_a_column_per_custom_question(client, world):
+    from reviews.models import Review
+    from tests.review_forms.helpers import answer, question
+
+    workshop, users, papers = world
+    code = question(workshop, "Code available?", kind="choice", visibility="chairs")
+    notes = question(workshop, "Notes for the chairs", visibility="committee")
+    reviews = {r.assignment.submission.number: r for r in Review.objects.all()}
+    answer(reviews[1], code, "Beta")
+    answer(reviews[1], notes, FORMULA)
+    answer(reviews[3], notes, "Fine")
+    client.force_login(users["chair"])
+
+    rows = _csv(_get(client, workshop, "reviews", "csv"))
+    header = list(rows[0])
+    assert header.index("question: Code available?") > header.index("score: Clarity")
+    assert header.index("question: Notes for the chairs") < header.index("summary")
+    by_number = {r["number"]: r for r in rows}
+    assert by_number["1"]["question: Code available?"] == "Beta"
+    assert by_number["1"]["question: Notes for the chairs"] == "'" + FORMULA  # defused
+    assert by_number["2"]["question: Code available?"] == ""
+    assert by_number["3"]["question: Notes for the chairs"] == "Fine"
+
+    records = {r["number"]: r for r in _json(_get(client, workshop, "reviews", "json"))}
+    assert records[1]["question: Notes for the chairs"] == FORMULA
+    assert records[1]["question: Code available?"] == "Beta"
+    assert records[2]["question: Code available?"] == ""

@@ -13,7 +13,6 @@ from .helpers import add_camera_ready, decided_paper, publish, release
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 @pytest.fixture(autouse=True)
 def _async_unsafe(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -90,7 +89,7 @@ def test_chair_pages_fit_the_screen(browser, live_server, media_root, width):
     if shots:
         page.screenshot(path=f"{shots}/accepted-manage-{width}.png", full_page=True)
     page.goto(reverse("exports:index", args=[workshop.slug]))
-    assert page.get_by_text("1 accepted paper without a camera-ready PDF").is_visible()
+    assert page.get_by_text("1 accepted paper not ready for the publisher").is_visible()
     page.get_by_label("#3 Paper 3: a study").fill("1")
     page.get_by_role("button", name="Save the order").click()
     assert page.get_by_text("Proceedings order saved").is_visible()

@@ -192,9 +192,60 @@ def test_a_paper_without_camera_ready_stops_the_bundle(client, world, media_root
     response = client.get(reverse("exports:proceedings", args=[workshop.slug]), follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("exports:index", args=[workshop.slug])
-    assert "1 accepted paper without a camera-ready PDF" in page
-    assert "#5 Late paper" in page
+    assert "1 accepted paper not ready for the publisher" in page
+    assert "#5 Late paper: missing camera-ready PDF, final title, abstract and authors." in page
     assert "Download the proceedings" not in page
+
+
+def test_unconfirmed_metadata_or_terms_not_accepted_stop_the_bundle(client, world, media_root):
+    """The camera-ready pages' "incomplete" rule: a PDF alone is not enough for the publisher."""
+    from publication.models import PublicationSettings, TermsAcceptance
+
+    workshop, chair, papers, files = world
+    CameraReady.objects.filter(submission=papers[1]).update(confirmed_at=None)
+    PublicationSettings.objects.update_or_create(
+        workshop=workshop,
+        defaults={
+            "terms_kind": "copyright",
+            "terms_title": "IEEE copyright form",
+            "terms_text": "You transfer the copyright.",
+            "terms_version": "1",
+        },
+    )
+    for number in (1, 2):
+        TermsAcceptance.objects.create(
+            submission=papers[number],
+            user=chair,
+            kind="copyright",
+            terms_title="IEEE copyright form",
+            terms_version="1",
+            terms_sha256="0" * 64,
+        )
+    # Paper 3 accepted a consent under the same version: not the copyright form.
+    TermsAcceptance.objects.create(
+        submission=papers[3],
+        user=chair,
+        kind="consent",
+        terms_title="Consent",
+        terms_version="1",
+        terms_sha256="0" * 64,
+    )
+    client.force_login(chair)
+    response = client.get(reverse("exports:proceedings", args=[workshop.slug]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("exports:index", args=[workshop.slug])
+    assert "Content-Disposition" not in response
+    assert "2 accepted papers not ready for the publisher" in page
+    assert "#1 First paper: missing final title, abstract and authors." in page
+    assert "#3 Third (final): missing IEEE copyright form." in page
+    assert "#2 " + SPECIAL.replace("&", "&amp;") + ": missing" not in page
+
+    # Complete both: the bundle is built.
+    CameraReady.objects.filter(submission=papers[1]).update(confirmed_at=papers[1].created_at)
+    TermsAcceptance.objects.filter(submission=papers[3]).update(kind="copyright")
+    response = client.get(reverse("exports:proceedings", args=[workshop.slug]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
 
 
 def test_not_archival_is_refused_with_a_message(client, world):

@@ -234,3 +234,54 @@ def test_chair_links_the_pdfs(client, world):
     assert entry.changes == {"publish_papers": [False, True]}
     assert client.post(url, {"action": "delete_everything"}, follow=True).status_code == 200
     assert PublicationSettings.objects.get(workshop=workshop).publish_papers
+
+
+def test_a_consent_workshop_posts_only_the_papers_whose_authors_consented(client, media_root):
+    from publication.models import TermsKind
+
+    workshop = factories.WorkshopFactory()
+    settings = publish(workshop, papers=True)
+    settings.terms_kind = TermsKind.CONSENT
+    settings.terms_title = "Consent to post the paper on the website"
+    settings.terms_version = "1"
+    settings.save()
+    rel = release(workshop)
+    consented = decided_paper(workshop, 1, rel=rel, title="Consented paper")
+    silent = decided_paper(workshop, 2, rel=rel, title="Silent paper")
+    add_camera_ready(consented)
+    add_camera_ready(silent, terms=False)
+
+    page = client.get(reverse("accepted:list", args=[workshop.slug])).content.decode()
+    assert "Silent paper (final)" in page  # listed, as every accepted paper
+    assert reverse("accepted:pdf", args=[workshop.slug, 1]) in page
+    assert reverse("accepted:pdf", args=[workshop.slug, 2]) not in page
+    assert client.get(reverse("accepted:pdf", args=[workshop.slug, 1])).status_code == 200
+    assert client.get(reverse("accepted:pdf", args=[workshop.slug, 2])).status_code == 404
+
+
+def test_the_paper_pdf_is_revalidated_so_a_new_version_is_served_at_once(client, media_root):
+    """The same URL serves every version: shared caches must ask again each time (no
+    ``max-age``), and an unchanged file answers the conditional request with a 304."""
+    workshop = factories.WorkshopFactory()
+    publish(workshop, papers=True)
+    paper = decided_paper(workshop, 1, title="Versioned paper")
+    _, first = add_camera_ready(paper, version=1, text="first")
+    url = reverse("accepted:pdf", args=[workshop.slug, 1])
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, no-cache"
+    assert "max-age" not in response["Cache-Control"]
+    etag = response["ETag"]
+    assert b"".join(response.streaming_content) == first
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again["ETag"] == etag and again["Cache-Control"] == "public, no-cache"
+    assert not again.content
+
+    _, second = add_camera_ready(paper, version=2, text="second")
+    fresh = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200
+    assert fresh["ETag"] != etag
+    assert b"".join(fresh.streaming_content) == second

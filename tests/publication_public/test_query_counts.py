@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from publication.exports import DATASETS
+from reviews.models import ReviewAnswer, ReviewQuestion
 from tests import factories
 
 from .helpers import add_camera_ready, decided_paper, release
@@ -17,12 +18,20 @@ def _workshop(size):
     workshop = factories.WorkshopFactory(is_archival=True)
     chair = factories.member(workshop, "chair")
     criterion = factories.ReviewCriterionFactory(workshop=workshop)
+    questions = [
+        ReviewQuestion.objects.create(workshop=workshop, label="Code?", kind="text", order=1),
+        ReviewQuestion.objects.create(
+            workshop=workshop, label="Notes", kind="text", order=2, visibility="chairs"
+        ),
+    ]
     rel = release(workshop)
     for number in range(1, size + 1):
         paper = decided_paper(workshop, number, rel=rel)
         add_camera_ready(paper, pages=1)
         review = factories.ReviewFactory(assignment__submission=paper)
         factories.ReviewScoreFactory(review=review, criterion=criterion)
+        for q in questions:
+            ReviewAnswer.objects.create(review=review, question=q, value=f"Answer {number}")
     return workshop, chair
 
 
