@@ -3,7 +3,6 @@ the chairs' (settings, per-paper deadline, reminder)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django import forms
@@ -11,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from reviews.enums import DecisionOutcome
 from submissions import pdf
+from submissions.forms import DeadlineOverrideForm
 from workshops.concurrency import VersionedFormMixin
 
 from .accepted import ACCEPT_OUTCOMES
@@ -273,32 +273,12 @@ def workshop_outcomes(workshop) -> list[str]:
     return [o for o in outcomes_for(workshop) if o in ACCEPT_OUTCOMES]
 
 
-class CameraDeadlineForm(forms.Form):
-    deadline = forms.DateTimeField(
-        label="Camera-ready deadline for this paper",
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-    )
-    remove = forms.BooleanField(label="Back to the workshop's deadline", required=False)
+class CameraDeadlineForm(DeadlineOverrideForm):
+    """One paper's own camera-ready deadline, in the workshop's time zone (any date: it may
+    also shorten the time left)."""
 
-    def __init__(self, *args, workshop, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.workshop = workshop
-        self.fields["deadline"].help_text = f"In {workshop.timezone_label}."
+    deadline_label = "Camera-ready deadline for this paper"
+    remove_label = "Back to the workshop's deadline"
 
-    def clean_deadline(self):
-        value = self.cleaned_data.get("deadline")
-        if value is None:
-            return None
-        naive = value.replace(tzinfo=None) if value.tzinfo else value
-        return naive.replace(tzinfo=self.workshop.tzinfo).astimezone(dt.UTC)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("remove"):
-            self.errors.pop("deadline", None)
-            cleaned["deadline"] = None
-        elif cleaned.get("deadline") is None and not self.errors:
-            raise ValidationError("Enter a deadline, or tick “Back to the workshop's deadline”.")
-        return cleaned
+    def deadline_error(self, value) -> str | None:
+        return None

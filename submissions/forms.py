@@ -390,20 +390,29 @@ class DeskRejectForm(forms.Form):
 
 
 class DeadlineOverrideForm(forms.Form):
-    """A per-submission deadline, entered in the workshop's time zone."""
+    """A per-paper deadline, entered in the workshop's time zone (a subclass sets the labels
+    and its own check of the date, e.g. the camera-ready deadline of one paper)."""
+
+    deadline_label = "Deadline for this submission"
+    remove_label = "Remove the override"
 
     deadline = forms.DateTimeField(
-        label="Deadline for this submission",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
-    remove = forms.BooleanField(label="Remove the override", required=False)
+    remove = forms.BooleanField(required=False)
 
     def __init__(self, *args, workshop, **kwargs):
         super().__init__(*args, **kwargs)
         self.workshop = workshop
+        self.fields["deadline"].label = self.deadline_label
         self.fields["deadline"].help_text = f"In {workshop.timezone_label}."
+        self.fields["remove"].label = self.remove_label
+
+    def deadline_error(self, value) -> str | None:
+        """Why ``value`` (aware, UTC) cannot be this paper's deadline, or None."""
+        return deadlines.override_error(self.workshop, value)
 
     def clean_deadline(self):
         value = self.cleaned_data.get("deadline")
@@ -423,9 +432,9 @@ class DeadlineOverrideForm(forms.Form):
         value = cleaned.get("deadline")
         if value is None:
             if not self.errors:
-                raise ValidationError("Enter a deadline, or tick “Remove the override”.")
+                raise ValidationError(f"Enter a deadline, or tick “{self.remove_label}”.")
             return cleaned
-        error = deadlines.override_error(self.workshop, value)
+        error = self.deadline_error(value)
         if error:
             self.add_error("deadline", error)
         return cleaned
