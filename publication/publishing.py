@@ -129,17 +129,21 @@ def accepted_context(workshop) -> dict:
 # --- The chairs' switch ------------------------------------------------------------------------
 
 
-def set_accepted_published(workshop, *, publish: bool, by, version: int | None) -> bool:
-    """Publish (or take down) the workshop's accepted papers. Returns whether anything changed.
-
-    ``version`` is the ``PublicationSettings.version`` the chair's page showed (0 when the row did
-    not exist yet). Asking for the current state changes nothing, whatever the version; asking
-    for a change with a stale version raises :class:`EditConflict` and writes nothing."""
+def _switch(
+    workshop, field: str, value, *, on: bool, is_on, by, version, action: str, message: str
+):
+    """Turn one public switch of the workshop's publication settings ``on`` or off, by setting
+    ``field`` to ``value``; ``is_on(settings)`` reads the switch's state. ``version`` is the
+    ``PublicationSettings.version`` the chair's page showed (0 when the row did not exist yet).
+    Asking for the current state changes nothing, whatever the version; asking for a change with
+    a stale version raises :class:`EditConflict` and writes nothing. Returns whether anything
+    changed."""
     with transaction.atomic():
         settings, created = PublicationSettings.objects.select_for_update().get_or_create(
             workshop=workshop
         )
-        if settings.accepted_published == publish:
+        before = getattr(settings, field)
+        if is_on(settings) == on:
             return False
         if not created and version is not None and version != settings.version:
             raise EditConflict(
@@ -148,57 +152,54 @@ def set_accepted_published(workshop, *, publish: bool, by, version: int | None) 
                 version=settings.version,
                 saved_at=settings.updated_at,
             )
-        before = settings.accepted_published_at
-        after = timezone.now() if publish else None
         claim(PublicationSettings, settings.pk, None)
         PublicationSettings.objects.filter(pk=settings.pk).update(
-            accepted_published_at=after, updated_at=timezone.now()
+            **{field: value, "updated_at": timezone.now()}
         )
         record(
             workshop=workshop,
             kind=Kind.SETTINGS,
-            action="accepted_published" if publish else "accepted_unpublished",
+            action=action,
             actor=by,
-            message=(
-                "Accepted papers published on the workshop page."
-                if publish
-                else "Accepted papers taken down from the workshop page."
-            ),
-            changes={"accepted_published_at": (before, after)},
+            message=message,
+            changes={field: (before, value)},
         )
         return True
+
+
+def set_accepted_published(workshop, *, publish: bool, by, version: int | None) -> bool:
+    """Publish (or take down) the workshop's accepted papers (see :func:`_switch`)."""
+    return _switch(
+        workshop,
+        "accepted_published_at",
+        timezone.now() if publish else None,
+        on=publish,
+        is_on=lambda settings: settings.accepted_published,
+        by=by,
+        version=version,
+        action="accepted_published" if publish else "accepted_unpublished",
+        message=(
+            "Accepted papers published on the workshop page."
+            if publish
+            else "Accepted papers taken down from the workshop page."
+        ),
+    )
 
 
 def set_publish_papers(workshop, *, publish_papers: bool, by, version: int | None) -> bool:
-    """Link (or stop linking) the camera-ready PDFs from the public list; same rules as
-    :func:`set_accepted_published`."""
-    with transaction.atomic():
-        settings, created = PublicationSettings.objects.select_for_update().get_or_create(
-            workshop=workshop
-        )
-        if settings.publish_papers == publish_papers:
-            return False
-        if not created and version is not None and version != settings.version:
-            raise EditConflict(
-                "Another chair changed the publication settings after you opened this page: "
-                "nothing was changed. Check the page as it is now and try again.",
-                version=settings.version,
-                saved_at=settings.updated_at,
-            )
-        claim(PublicationSettings, settings.pk, None)
-        PublicationSettings.objects.filter(pk=settings.pk).update(
-            publish_papers=publish_papers, updated_at=timezone.now()
-        )
-        record(
-            workshop=workshop,
-            kind=Kind.SETTINGS,
-            action="papers_published" if publish_papers else "papers_unpublished",
-            actor=by,
-            message=(
-                "Camera-ready PDFs linked from the accepted papers."
-                if publish_papers
-                else "Camera-ready PDFs no longer linked from the accepted papers."
-            ),
-            changes={"publish_papers": (not publish_papers, publish_papers)},
-        )
-        return True
+    """Link (or stop linking) the camera-ready PDFs from the public list (see :func:`_switch`)."""
+    return _switch(
+        workshop,
+        "publish_papers",
+        publish_papers,
+        on=publish_papers,
+        is_on=lambda settings: settings.publish_papers,
+        by=by,
+        version=version,
+        action="papers_published" if publish_papers else "papers_unpublished",
+        message=(
+            "Camera-ready PDFs linked from the accepted papers."
+            if publish_papers
+            else "Camera-ready PDFs no longer linked from the accepted papers."
+        ),
+    )
