@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.html import escape
 
 
@@ -207,3 +207,36 @@ def record_definition(*, workshop, by, what: str, label: str, action: str, chang
         message=f"{what.capitalize()} “{label}” {action}",
         changes=changes,
     )
+
+
+def save_definition(form, definition, *, by, what: str, refuse_if_locked):
+    """Save a chair's ``form`` of a review question or submission field (``what``), logged;
+    ``refuse_if_locked(definition)`` raises when it already has answers, and nothing is saved."""
+    with transaction.atomic():
+        if definition.pk:
+            type(definition).objects.select_for_update().filter(pk=definition.pk).first()
+            refuse_if_locked(definition)
+        created = not definition.pk
+        changes = definition_changes(form)
+        saved = form.save()
+        if created or changes:
+            record_definition(
+                workshop=saved.workshop,
+                by=by,
+                what=what,
+                label=saved.label,
+                action="added" if created else "changed",
+                changes=changes,
+            )
+        return saved
+
+
+def delete_definition(definition, *, by, what: str, refuse_if_locked) -> None:
+    """Delete a question or field that has no answer yet, logged (same lock as the edit)."""
+    with transaction.atomic():
+        type(definition).objects.select_for_update().filter(pk=definition.pk).first()
+        refuse_if_locked(definition)
+        record_definition(
+            workshop=definition.workshop, by=by, what=what, label=definition.label, action="deleted"
+        )
+        definition.delete()

@@ -4,14 +4,13 @@ and the lock of a question once it has answers (an answer never loses its questi
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 
 from workshops.custom_fields import (
     LOCKED_MESSAGE,
     clean_value,
-    definition_changes,
-    record_definition,
+    delete_definition,
+    save_definition,
 )
 
 from ..models import ReviewAnswer, ReviewQuestion
@@ -114,34 +113,10 @@ def _refuse_if_locked(question) -> None:
 
 def update_question(form, question, *, by=None) -> ReviewQuestion:
     """Save the chair's ``form`` of ``question``; refused when it has answers (nothing saved)."""
-    with transaction.atomic():
-        if question.pk:
-            ReviewQuestion.objects.select_for_update().filter(pk=question.pk).first()
-            _refuse_if_locked(question)
-        created = not question.pk
-        changes = definition_changes(form)
-        saved = form.save()
-        if created or changes:
-            record_definition(
-                workshop=saved.workshop,
-                by=by,
-                what="review question",
-                label=saved.label,
-                action="added" if created else "changed",
-                changes=changes,
-            )
-        return saved
+    return save_definition(
+        form, question, by=by, what="review question", refuse_if_locked=_refuse_if_locked
+    )
 
 
 def delete_question(question, *, by=None) -> None:
-    with transaction.atomic():
-        ReviewQuestion.objects.select_for_update().filter(pk=question.pk).first()
-        _refuse_if_locked(question)
-        record_definition(
-            workshop=question.workshop,
-            by=by,
-            what="review question",
-            label=question.label,
-            action="deleted",
-        )
-        question.delete()
+    delete_definition(question, by=by, what="review question", refuse_if_locked=_refuse_if_locked)

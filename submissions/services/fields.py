@@ -4,14 +4,13 @@ needed to submit, shown by role, and the lock of a field once it has answers."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from workshops.custom_fields import (
     LOCKED_MESSAGE,
     clean_value,
-    definition_changes,
+    delete_definition,
     display,
-    record_definition,
+    save_definition,
 )
 
 from .state import TransitionNotAllowed
@@ -95,38 +94,11 @@ def _refuse_if_locked(field) -> None:
 
 
 def update_field(form, field, *, by=None):
-    from ..models import SubmissionField
-
-    with transaction.atomic():
-        if field.pk:
-            SubmissionField.objects.select_for_update().filter(pk=field.pk).first()
-            _refuse_if_locked(field)
-        created = not field.pk
-        changes = definition_changes(form)
-        saved = form.save()
-        if created or changes:
-            record_definition(
-                workshop=saved.workshop,
-                by=by,
-                what="submission field",
-                label=saved.label,
-                action="added" if created else "changed",
-                changes=changes,
-            )
-        return saved
+    """Save the chair's ``form`` of ``field``; refused when it has answers (nothing saved)."""
+    return save_definition(
+        form, field, by=by, what="submission field", refuse_if_locked=_refuse_if_locked
+    )
 
 
 def delete_field(field, *, by=None) -> None:
-    from ..models import SubmissionField
-
-    with transaction.atomic():
-        SubmissionField.objects.select_for_update().filter(pk=field.pk).first()
-        _refuse_if_locked(field)
-        record_definition(
-            workshop=field.workshop,
-            by=by,
-            what="submission field",
-            label=field.label,
-            action="deleted",
-        )
-        field.delete()
+    delete_definition(field, by=by, what="submission field", refuse_if_locked=_refuse_if_locked)
