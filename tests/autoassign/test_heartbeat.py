@@ -191,6 +191,7 @@ def test_heartbeat_thread_beats_while_the_caller_is_busy(venue):
 
     assert run.heartbeat_at > before
     assert fail_stale_runs() == 0
+    run.refresh_from_db()  # the thread may have beaten once more before it stopped
     after = run.heartbeat_at
     AssignmentRun.objects.filter(pk=run.pk).update(state=RunState.FAILED)
     with Heartbeat(AssignmentRun.objects.filter(pk=run.pk, state=RunState.RUNNING), interval=0.05):
