@@ -9,6 +9,8 @@ class Phase(models.TextChoices):
     SUBMISSION = "submission", "Submission (committee not yet at work)"
     BIDDING = "bidding", "Bidding"
     REVIEWING = "reviewing", "Reviewing"
+    # Optional: authors read the reviews released for the response and answer them.
+    RESPONSE = "response", "Author response"
     DISCUSSION = "discussion", "Discussion"
     DECISIONS = "decisions", "Decisions"
     NOTIFIED = "notified", "Authors notified"
@@ -70,6 +72,18 @@ class AssignmentSource(models.TextChoices):
 class AssignmentState(models.TextChoices):
     ACTIVE = "active", "Assigned"
     DECLINED = "declined", "Declined by the reviewer"
+
+
+class MetaReviewState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class ResponseReviews(models.TextChoices):
+    """What authors read of the reviews during the author response."""
+
+    TEXTS = "texts", "Review texts only"
+    WITH_SCORES = "with_scores", "Review texts with scores"
 
 
 class ReviewState(models.TextChoices):

@@ -56,9 +56,15 @@ def is_manager(user, workshop) -> bool:
 def is_committee(user, workshop) -> bool:
     return bool(
         has_role(user, workshop, MemberRole.REVIEWER)
+        or has_role(user, workshop, MemberRole.AREA_CHAIR)
         or has_role(user, workshop, MemberRole.CHAIR)
         or is_site_admin(user)
     )
+
+
+def is_area_chair(user, workshop) -> bool:
+    """An area chair (meta-reviewer) of the workshop, whatever their papers."""
+    return bool(has_role(user, workshop, MemberRole.AREA_CHAIR))
 
 
 def reviews_due(workshop) -> dt.datetime | None:
@@ -99,6 +105,11 @@ class PaperRights:
     is_conflicted: bool = False
     assignment_id: int | None = None
     ordinal: int | None = None
+    # The user is an area chair of this paper (not conflicted): sees its reviews, reviewer
+    # names and discussion, reminds its reviewers, writes its meta-review.
+    is_area_chair: bool = False
+    area_chair_assignment_id: int | None = None
+    can_meta_review: bool = False
     has_submitted_review: bool = False
     deadline: dt.datetime | None = None
     decision_released: bool = False
@@ -118,6 +129,9 @@ class PaperRights:
     # Author-side rights.
     author_can_see_decision: bool = False
     author_can_see_reviews: bool = False
+    # The response phase is on: the author reads the reviews released for it and may respond
+    # (the response deadline is checked by the response services).
+    author_can_respond: bool = False
 
     @property
     def is_assigned(self) -> bool:
@@ -131,7 +145,7 @@ class PaperRights:
 def _compute(user, submission, *, now=None) -> PaperRights:
     from submissions.models import Authorship
 
-    from .models import Assignment, Conflict, Decision
+    from .models import AreaChairAssignment, Assignment, Conflict, Decision
 
     workshop = submission.workshop
     settings = review_settings(workshop)
@@ -175,19 +189,37 @@ def _compute(user, submission, *, now=None) -> PaperRights:
             .select_related("review")
             .first()
         )
+    ac_assignment_id = None
+    if committee and in_review and is_area_chair(user, workshop):
+        ac_assignment_id = (
+            AreaChairAssignment.objects.filter(submission_id=submission.pk, area_chair=user)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    area_chair = ac_assignment_id is not None
     review = getattr(assignment, "review", None) if assignment else None
     submitted = bool(review and review.state == ReviewState.SUBMITTED)
     deadline = review_deadline(assignment, workshop) if assignment else None
     now = now or timezone.now()
 
     assigned = assignment is not None
-    can_view = manager or assigned or (committee and in_review and phase.committee_sees_all_papers)
+    can_view = (
+        manager
+        or assigned
+        or area_chair
+        or (committee and in_review and phase.committee_sees_all_papers)
+    )
     can_review = assigned and phase.can_review
     visibility = others_visibility(phase, settings)
     reviewer_sees = assigned and (
         visibility == Visibility.ALWAYS or (visibility == Visibility.AFTER_OWN and submitted)
     )
-    can_see_reviews = manager or reviewer_sees
+    # An area chair reads the reviews of their papers from the reviewing phase on.
+    ac_sees = area_chair and (phase.can_review or phase.can_discuss or phase.can_decide)
+    can_see_reviews = manager or reviewer_sees or ac_sees
+    responding = bool(
+        is_author and in_review and phase.authors_respond and settings.response_enabled
+    )
     return PaperRights(
         submission_id=submission.pk,
         phase=phase,
@@ -197,6 +229,9 @@ def _compute(user, submission, *, now=None) -> PaperRights:
         is_conflicted=conflicted,
         assignment_id=assignment.pk if assignment else None,
         ordinal=assignment.ordinal if assignment else None,
+        is_area_chair=area_chair,
+        area_chair_assignment_id=ac_assignment_id,
+        can_meta_review=ac_sees and not released,
         has_submitted_review=submitted,
         deadline=deadline,
         decision_released=released,
@@ -206,15 +241,17 @@ def _compute(user, submission, *, now=None) -> PaperRights:
         can_review=can_review,
         review_open=can_review and (deadline is None or now <= deadline),
         can_see_reviews=can_see_reviews,
-        can_see_reviewer_names=manager,
+        can_see_reviewer_names=manager or area_chair,
         can_see_confidential=manager,
-        can_read_discussion=manager or (reviewer_sees and phase.can_discuss),
-        can_discuss=manager or (reviewer_sees and phase.can_discuss),
+        can_read_discussion=manager or ((reviewer_sees or ac_sees) and phase.can_discuss),
+        can_discuss=manager or ((reviewer_sees or ac_sees) and phase.can_discuss),
         can_assign=manager,
-        can_decide=manager and phase.can_decide,
+        can_decide=phase.can_decide
+        and (manager or (area_chair and settings.area_chairs_stage_decisions)),
         author_can_see_decision=is_author and released,
         # The paper's own release opens its reviews, whatever phase the workshop is in.
-        author_can_see_reviews=is_author and released,
+        author_can_see_reviews=is_author and (released or responding),
+        author_can_respond=responding,
     )
 
 

@@ -23,6 +23,8 @@ class PhaseFlags:
     can_decide: bool = False
     can_release: bool = False
     authors_see_reviews: bool = False
+    # Authors read the reviews released for the response and write their response.
+    authors_respond: bool = False
 
     @property
     def label(self) -> str:
@@ -34,6 +36,13 @@ PHASES: dict[str, PhaseFlags] = {
     Phase.BIDDING: PhaseFlags(Phase.BIDDING, can_bid=True, committee_sees_all_papers=True),
     Phase.REVIEWING: PhaseFlags(
         Phase.REVIEWING, can_review=True, can_see_other_reviews=Visibility.AFTER_OWN
+    ),
+    Phase.RESPONSE: PhaseFlags(
+        Phase.RESPONSE,
+        can_review=True,
+        can_see_other_reviews=Visibility.ALWAYS,
+        can_discuss=True,
+        authors_respond=True,
     ),
     Phase.DISCUSSION: PhaseFlags(
         Phase.DISCUSSION,

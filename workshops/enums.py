@@ -30,6 +30,7 @@ class DateKind(models.TextChoices):
     ABSTRACT_REGISTRATION = "abstract_registration", "Abstract registration"
     PAPER_SUBMISSION = "paper_submission", "Paper submission"
     REVIEWS_DUE = "reviews_due", "Reviews due"
+    AUTHOR_RESPONSE = "author_response", "Author response"
     AUTHOR_NOTIFICATION = "author_notification", "Author notification"
     CAMERA_READY = "camera_ready", "Camera-ready"
     WORKSHOP_DAY = "workshop_day", "Workshop"
@@ -41,6 +42,7 @@ DEADLINE_KINDS = {
     DateKind.ABSTRACT_REGISTRATION,
     DateKind.PAPER_SUBMISSION,
     DateKind.REVIEWS_DUE,
+    DateKind.AUTHOR_RESPONSE,
     DateKind.CAMERA_READY,
 }
 
@@ -62,3 +64,5 @@ class PersonRole(models.TextChoices):
 class MemberRole(models.TextChoices):
     CHAIR = "chair", "Chair"
     REVIEWER = "reviewer", "Reviewer"
+    # A meta-reviewer: oversees the reviews of their papers and writes a meta-review.
+    AREA_CHAIR = "area_chair", "Area chair"

@@ -1,3 +1,4 @@
+from .area_chairs import AreaChairAssignment, EmergencyReviewerRequest, MetaReview
 from .assignments import Assignment
 from .bids import Bid
 from .committee import ReviewerInvitation, ReviewerProfile
@@ -6,10 +7,16 @@ from .decisions import Decision, DecisionCorrection, DecisionRelease, DecisionTe
 from .discussion import Comment
 from .members import CommitteeChange
 from .questions import AnswerVisibility, QuestionKind, ReviewAnswer, ReviewQuestion
-from .reviews import Review, ReviewScore
+from .responses import AuthorResponse
+from .reviews import Review, ReviewScore, ReviewVersion
 from .settings import ReviewSettings
 
 __all__ = [
+    "AreaChairAssignment",
+    "AuthorResponse",
+    "EmergencyReviewerRequest",
+    "MetaReview",
+    "ReviewVersion",
     "Assignment",
     "Bid",
     "Comment",

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from workshops.enums import MemberRole
+
 from ..enums import InvitationState
 
 
@@ -19,6 +21,12 @@ class ReviewerInvitation(models.Model):
     )
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField()
+    # The role the invitation offers: reviewer or area chair.
+    role = models.CharField(
+        max_length=10,
+        default=MemberRole.REVIEWER,
+        choices=[(r.value, r.label) for r in (MemberRole.REVIEWER, MemberRole.AREA_CHAIR)],
+    )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     state = models.CharField(
         max_length=10, choices=InvitationState, default=InvitationState.PENDING
@@ -89,6 +97,16 @@ class ReviewerProfile(models.Model):
         "maximum number of papers", null=True, blank=True, help_text="Empty means no limit."
     )
     min_papers = models.PositiveSmallIntegerField("minimum number of papers", null=True, blank=True)
+    # Loads as an area chair (the same topics, expertise and bids serve both roles).
+    ac_max_papers = models.PositiveSmallIntegerField(
+        "maximum number of papers as area chair",
+        null=True,
+        blank=True,
+        help_text="Empty means no limit.",
+    )
+    ac_min_papers = models.PositiveSmallIntegerField(
+        "minimum number of papers as area chair", null=True, blank=True
+    )
     expertise = models.TextField(
         "expertise",
         blank=True,

@@ -95,3 +95,27 @@ class ReviewScore(models.Model):
     def label(self) -> str:
         scale = self.criterion.scale
         return scale[self.value - 1] if 1 <= self.value <= len(scale) else str(self.value)
+
+
+class ReviewVersion(models.Model):
+    """A submitted version of a review, kept at every submit: what the reviewer said then.
+
+    ``snapshot`` holds the recommendation, confidence, texts, scores by criterion id and
+    custom answers by question id, as they were submitted.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    submitted_at = models.DateTimeField()
+    # Submitted after the paper's author response arrived (chairs and ACs see what changed).
+    after_response = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="review_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.review}"

@@ -1,6 +1,6 @@
 from django.db import models
 
-from ..enums import Phase, Visibility
+from ..enums import Phase, ResponseReviews, Visibility
 
 
 class ReviewSettings(models.Model):
@@ -36,6 +36,28 @@ class ReviewSettings(models.Model):
         blank=True,
         help_text="Shown with the reviewer invitation, on the bidding page and beside the review "
         "form. Markdown: **bold**, *italic*, lists and links.",
+    )
+    # Area chairs.
+    area_chairs_per_paper = models.PositiveSmallIntegerField(default=1)
+    area_chairs_stage_decisions = models.BooleanField(
+        "area chairs may stage decisions",
+        default=False,
+        help_text="Area chairs stage the decision of their papers; chairs still release them.",
+    )
+    reviewers_see_area_chair_name = models.BooleanField(
+        "reviewers see their area chair's name",
+        default=False,
+        help_text="Otherwise reviewers see “Area chair”. Authors never see the name.",
+    )
+    # Author response (an optional phase after reviewing; its deadline is the call's
+    # "Author response" date, with its extension and per-paper extensions).
+    response_enabled = models.BooleanField("the call has an author response", default=False)
+    response_word_limit = models.PositiveIntegerField(default=500)
+    response_reviews = models.CharField(
+        "authors read during the response",
+        max_length=12,
+        choices=ResponseReviews,
+        default=ResponseReviews.TEXTS,
     )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
