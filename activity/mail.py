@@ -25,6 +25,7 @@ _PAPER_KEYS = (
     (re.compile(r"^decision-correction:(\d+):"), "submission"),
     (re.compile(r"^group:[^:]+:(\d+):"), "submission"),
     (re.compile(r"^assignment:(\d+)(?::|$)"), "assignment"),
+    (re.compile(r"^area-chair-assignment:(\d+)(?::|$)"), "area_chair_assignment"),
     (re.compile(r"^review-reminder:(\d+):"), "assignment"),
     (re.compile(r"^comment:(\d+):"), "comment"),
     # camera-ready (publication/services/reminders.py and camera_ready.py)
@@ -64,6 +65,8 @@ def paper_of(email) -> int | None:
             papers = papers.filter(pk=number)
         elif what == "assignment":
             papers = papers.filter(assignments__pk=number)
+        elif what == "area_chair_assignment":
+            papers = papers.filter(area_chair_assignments__pk=number)
         else:
             from reviews.models import Comment
 

@@ -5,6 +5,7 @@ from django.utils.html import escape
 from accounts.models import User
 from workshops import custom_fields
 from workshops.concurrency import VersionedFormMixin
+from workshops.enums import MemberRole
 from workshops.markdown import render_markdown
 from workshops.models import ReviewCriterion, Topic
 
@@ -25,27 +26,59 @@ class InviteForm(forms.Form):
         # Help texts are HTML (templates print them as is): the example address is escaped.
         help_text=escape('One per line: "Ada Lovelace <ada@example.org>" or just the address.'),
     )
+    role = forms.ChoiceField(
+        label="Invite them as",
+        choices=[
+            (MemberRole.REVIEWER.value, "Reviewers"),
+            (MemberRole.AREA_CHAIR.value, "Area chairs (meta-reviewers)"),
+        ],
+        initial=MemberRole.REVIEWER.value,
+        required=False,
+    )
+
+    def clean_role(self):
+        return self.cleaned_data.get("role") or MemberRole.REVIEWER.value
 
 
 class ReviewerProfileForm(forms.ModelForm):
+    """Topics, expertise and loads; the loads of the roles the member holds (reviewer, area
+    chair or both: the same topics, expertise and bids serve both)."""
+
     class Meta:
         model = ReviewerProfile
-        fields = ["topics", "max_papers", "min_papers", "expertise"]
+        fields = [
+            "topics",
+            "max_papers",
+            "min_papers",
+            "ac_max_papers",
+            "ac_min_papers",
+            "expertise",
+        ]
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
             "expertise": forms.Textarea(attrs={"rows": 8}),
         }
         labels = {"topics": "Topics you are an expert in"}
 
-    def __init__(self, *args, workshop, **kwargs):
+    def __init__(self, *args, workshop, reviewer=True, area_chair=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = Topic.objects.filter(workshop=workshop)
+        if not area_chair:
+            del self.fields["ac_max_papers"]
+            del self.fields["ac_min_papers"]
+        elif not reviewer:
+            del self.fields["max_papers"]
+            del self.fields["min_papers"]
 
     def clean(self):
         data = super().clean()
-        low, high = data.get("min_papers"), data.get("max_papers")
-        if low is not None and high is not None and low > high:
-            raise ValidationError("The minimum cannot exceed the maximum.")
+        for low_name, high_name in (
+            ("min_papers", "max_papers"),
+            ("ac_min_papers", "ac_max_papers"),
+        ):
+            low, high = data.get(low_name), data.get(high_name)
+            if low is not None and high is not None and low > high:
+                self.add_error(low_name, "The minimum cannot exceed the maximum.")
         return data
 
 
@@ -326,7 +359,13 @@ class AddChairForm(forms.Form):
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(
         label="Role",
-        choices=[("reviewer", "Reviewer"), ("chair", "Chair"), ("both", "Chair and reviewer")],
+        choices=[
+            ("reviewer", "Reviewer"),
+            ("area_chair", "Area chair"),
+            ("reviewer_area_chair", "Reviewer and area chair"),
+            ("chair", "Chair"),
+            ("both", "Chair and reviewer"),
+        ],
     )
 
 

@@ -372,6 +372,28 @@ def papers_for_reviewer(user, workshop, *, assigned_only: bool = False):
     return qs.order_by("number")
 
 
+def papers_for_area_chair(user, workshop):
+    """Papers ``user`` is area chair of in ``workshop``, without author rows (submission
+    columns only, like ``papers_for_reviewer``). Conflicted papers (and their own) are
+    excluded, and nothing is returned once they are no longer an area chair."""
+    from submissions.models import Submission
+
+    from .models import AreaChairAssignment
+
+    if not is_area_chair(user, workshop):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(
+            workshop=workshop,
+            state__in=REVIEWABLE_STATES,
+            pk__in=AreaChairAssignment.objects.filter(area_chair=user).values("submission_id"),
+        )
+        .exclude(pk__in=excluded_submission_ids(user, workshop))
+        .only(*REVIEWER_FIELDS)
+        .order_by("number")
+    )
+
+
 def papers_for_manager(user, workshop):
     """Papers a chair manages: every paper in review except ``excluded_submission_ids``."""
     from submissions.models import Submission
@@ -427,25 +449,40 @@ rules.add_perm("reviews.bid", on_committee & bidding_open)
 
 
 # ---------------------------------------------------------------------------------------------
-# Assigned reviewers may view their papers in the submissions app too (which hides the authors
-# of double-blind papers from them through ``submissions.see_authors``).
+# Assigned reviewers and area chairs may view their papers in the submissions app too (which
+# hides the authors of double-blind papers from them through ``submissions.see_authors``).
 
 
 def _assigned_predicate(user, submission) -> bool:
-    return bool(submission is not None and paper_rights(user, submission).is_assigned)
+    if submission is None:
+        return False
+    rights = paper_rights(user, submission)
+    return bool(rights.is_assigned or rights.is_area_chair)
 
 
 def _assigned_q(user):
-    from .models import Assignment, Conflict
+    from workshops.roles import roles_of
 
-    return Q(
+    from .models import AreaChairAssignment, Assignment, Conflict
+
+    conflicted = Conflict.objects.active().filter(user=user).values("submission_id")
+    q = Q(
         pk__in=Assignment.objects.filter(reviewer=user, state=AssignmentState.ACTIVE)
-        .exclude(
-            submission_id__in=Conflict.objects.active().filter(user=user).values("submission_id")
-        )
+        .exclude(submission_id__in=conflicted)
         .values("submission_id"),
         state__in=REVIEWABLE_STATES,
     )
+    # Area chairs of a paper, while they hold the role in its workshop.
+    chaired = [wid for wid, roles in roles_of(user).items() if MemberRole.AREA_CHAIR in roles]
+    if chaired:
+        q |= Q(
+            pk__in=AreaChairAssignment.objects.filter(area_chair=user)
+            .exclude(submission_id__in=conflicted)
+            .values("submission_id"),
+            state__in=REVIEWABLE_STATES,
+            workshop_id__in=chaired,
+        )
+    return q
 
 
 # Chairs with a recorded conflict lose their chair access to that paper in the submissions

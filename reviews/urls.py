@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import author, chair, committee, decisions, members, questions, reviewer
 
 app_name = "reviews"
 urlpatterns = [
     path("", reviewer.home, name="home"),
+    path("", include("reviews.area_chair_urls")),
     # Personal invitation links.
     path("invitation/<str:token>/accept/", committee.invitation_accept, name="invitation_accept"),
     path(

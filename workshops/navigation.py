@@ -53,6 +53,7 @@ CHAIR_TABS: tuple[Tab, ...] = (
                 also=("reviews:invitation_resend", "reviews:member_remove", "reviews:member_role"),
             ),
             Tab("Conflicts", "reviews:conflicts"),
+            Tab("Area chairs", "reviews:area_chairs", also=("reviews:area_chair_assign",)),
         ),
     ),
     Tab("Assignment", "autoassign:index", also=("autoassign:",)),
@@ -186,6 +187,10 @@ def user_nav(request) -> UserNav | None:
     roles = roles_of(user)
     workshops = sorted(member_workshops(user).values(), key=_newest_first)
     return UserNav(
-        reviewing=[w for w in workshops if MemberRole.REVIEWER in roles.get(w.pk, ())],
+        reviewing=[
+            w
+            for w in workshops
+            if {MemberRole.REVIEWER, MemberRole.AREA_CHAIR} & roles.get(w.pk, set())
+        ],
         chairing=[w for w in workshops if MemberRole.CHAIR in roles.get(w.pk, ())],
     )

@@ -59,8 +59,14 @@ def parse_invitees(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     return people, errors
 
 
-def invite_reviewers(workshop, text: str, *, by) -> InviteResult:
-    """Create one invitation per new address and e-mail it."""
+ROLE_WORDS = {MemberRole.REVIEWER: "reviewer", MemberRole.AREA_CHAIR: "area chair"}
+
+
+def invite_reviewers(workshop, text: str, *, by, role: str = MemberRole.REVIEWER) -> InviteResult:
+    """Create one invitation per new address and e-mail it; ``role`` is the role offered
+    (reviewer or area chair)."""
+    if role not in ROLE_WORDS:
+        raise ReviewFlowError("Choose the role to offer.")
     people, errors = parse_invitees(text)
     result = InviteResult(errors=errors)
     existing = {
@@ -71,26 +77,29 @@ def invite_reviewers(workshop, text: str, *, by) -> InviteResult:
     }
     members = {
         e.lower()
-        for e in Membership.objects.filter(workshop=workshop, role=MemberRole.REVIEWER).values_list(
+        for e in Membership.objects.filter(workshop=workshop, role=role).values_list(
             "user__email", flat=True
         )
     }
+    word = ROLE_WORDS[role]
     for name, email in people:
         if email in members:
-            result.skipped.append((email, "already on the committee"))
+            result.skipped.append((email, f"already {word} on the committee"))
             continue
         if email in existing:
             result.skipped.append((email, "already invited"))
             continue
         with transaction.atomic():
             invitation = ReviewerInvitation.objects.create(
-                workshop=workshop, name=name, email=email, invited_by=by
+                workshop=workshop, name=name, email=email, invited_by=by, role=role
             )
+            what = "Invited to review" if role == MemberRole.REVIEWER else "Invited as area chair"
             _record(
                 workshop,
                 "invited",
-                f"Invited to review: {name} <{email}>" if name else f"Invited to review: {email}",
+                f"{what}: {name} <{email}>" if name else f"{what}: {email}",
                 by=by,
+                changes={"role": (None, role)},
             )
             send_invitation(invitation)
         result.invited.append(invitation)
@@ -106,16 +115,25 @@ def send_invitation(invitation: ReviewerInvitation) -> None:
     invitation.state = InvitationState.PENDING
     invitation.save(update_fields=["times_sent", "last_sent_at", "state"])
     workshop = invitation.workshop
+    from ..permissions import review_settings
+
+    as_ac = invitation.role == MemberRole.AREA_CHAIR
     send(
         "invitation",
         workshop=workshop,
         recipient=invitation.email,
-        subject=f"Invitation to the program committee of {workshop.short_name}",
+        subject=(
+            f"Invitation to be an area chair of {workshop.short_name}"
+            if as_ac
+            else f"Invitation to the program committee of {workshop.short_name}"
+        ),
         key=f"reviewer-invitation:{invitation.pk}:{invitation.times_sent}",
         context={
             "invitation": invitation,
             "accept_url": site_url(reverse("reviews:invitation_accept", args=[invitation.token])),
             "decline_url": site_url(reverse("reviews:invitation_decline", args=[invitation.token])),
+            "as_area_chair": as_ac,
+            "guidelines": review_settings(workshop).guidelines,
         },
     )
 
@@ -165,12 +183,12 @@ def accept_invitation(
     """
     invitation = ReviewerInvitation.objects.select_related("workshop").get(pk=invitation.pk)
     workshop = invitation.workshop
+    # The role the invitation offers: reviewer, or area chair (a meta-reviewer).
+    role = invitation.role if invitation.role in ROLE_WORDS else MemberRole.REVIEWER
     if invitation.state == InvitationState.ACCEPTED:
         if invitation.user_id != user.pk:
             raise ReviewFlowError("This invitation was accepted from another account.")
-        return Membership.objects.get_or_create(
-            workshop=workshop, user=user, role=MemberRole.REVIEWER
-        )[0]
+        return Membership.objects.get_or_create(workshop=workshop, user=user, role=role)[0]
     emails = verified_emails(user)
     if not emails:
         raise ReviewFlowError("Please verify your e-mail address before you accept.")
@@ -199,7 +217,7 @@ def accept_invitation(
         if invitation.state == InvitationState.ACCEPTED and invitation.user_id != user.pk:
             raise ReviewFlowError("This invitation was accepted from another account.")
         membership, _ = Membership.objects.get_or_create(
-            workshop=invitation.workshop, user=user, role=MemberRole.REVIEWER
+            workshop=invitation.workshop, user=user, role=role
         )
         ReviewerProfile.objects.get_or_create(workshop=invitation.workshop, user=user)
         if invitation.state != InvitationState.ACCEPTED:
@@ -220,9 +238,10 @@ def accept_invitation(
                 workshop,
                 "invitation_accepted",
                 f"Invitation to {invitation.email} accepted by {user.email}"
+                + (" (area chair)" if role == MemberRole.AREA_CHAIR else "")
                 + (" (another account)" if other_account else ""),
                 by=user,
-                changes={"roles": (None, [MemberRole.REVIEWER])},
+                changes={"roles": (None, [role])},
             )
         # The new member's conflicts are found before they can bid or be assigned.
         queue_detection(invitation.workshop_id)

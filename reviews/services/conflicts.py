@@ -77,12 +77,13 @@ def _domains_overlap(a: set[str], b: set[str]) -> str | None:
 
 
 def committee_of(workshop):
-    """Users with a reviewer or chair role in ``workshop`` (one query)."""
+    """Users with a reviewer, area-chair or chair role in ``workshop`` (one query)."""
     from accounts.models import User
 
     return User.objects.filter(
         pk__in=Membership.objects.filter(
-            workshop=workshop, role__in=[MemberRole.REVIEWER, MemberRole.CHAIR]
+            workshop=workshop,
+            role__in=[MemberRole.REVIEWER, MemberRole.AREA_CHAIR, MemberRole.CHAIR],
         ).values("user_id")
     ).only("id", "email", "email_domains", "affiliation", "full_name")
 
@@ -279,9 +280,13 @@ def automatic_conflict_ids(workshop, user) -> set[int]:
 
 def _decline_conflicted_assignments(pairs: set[tuple[int, int]]) -> None:
     """Withdraw the pairs' active assignments, but never one whose review is submitted: those
-    stay for the chairs to settle (``conflicted_reviewed_assignments``)."""
+    stay for the chairs to settle (``conflicted_reviewed_assignments``). An area chair of the
+    pair leaves the paper the same way (unless their meta-review is submitted)."""
     if not pairs:
         return
+    from .area_chairs import drop_conflicted_ac_assignments
+
+    drop_conflicted_ac_assignments(pairs)
     q = Q()
     for sid, uid in pairs:
         q |= Q(submission_id=sid, reviewer_id=uid)

@@ -13,9 +13,14 @@ from workshops.enums import MemberRole
 from workshops.models import Membership
 from workshops.roles import forget_roles
 
-from ..enums import AssignmentState, InvitationState, ReviewState
-from ..models import Assignment, CommitteeChange, ReviewerInvitation
-from ..permissions import excluded_submission_ids, forget_rights, reviews_due
+from ..enums import AssignmentState, InvitationState, MetaReviewState, ReviewState
+from ..models import AreaChairAssignment, Assignment, CommitteeChange, ReviewerInvitation
+from ..permissions import (
+    REVIEWABLE_STATES,
+    excluded_submission_ids,
+    forget_rights,
+    reviews_due,
+)
 from . import ReviewFlowError
 from .emails import send
 
@@ -26,6 +31,11 @@ class CommitteeError(ReviewFlowError):
 
 ROLE_CHOICES = {
     "reviewer": ({MemberRole.REVIEWER}, "Reviewer"),
+    "area_chair": ({MemberRole.AREA_CHAIR}, "Area chair"),
+    "reviewer_area_chair": (
+        {MemberRole.REVIEWER, MemberRole.AREA_CHAIR},
+        "Reviewer and area chair",
+    ),
     "chair": ({MemberRole.CHAIR}, "Chair"),
     "both": ({MemberRole.CHAIR, MemberRole.REVIEWER}, "Chair and reviewer"),
 }
@@ -40,6 +50,9 @@ class MemberRow:
     submitted: int = 0
     late: int = 0
     declined: int = 0
+    # As area chair: papers in charge (on papers the viewer may see), meta-reviews submitted.
+    ac_papers: int = 0
+    meta_reviews_done: int = 0
 
     @property
     def is_chair(self) -> bool:
@@ -50,19 +63,31 @@ class MemberRow:
         return MemberRole.REVIEWER in self.roles
 
     @property
+    def is_area_chair(self) -> bool:
+        return MemberRole.AREA_CHAIR in self.roles
+
+    @property
     def role_key(self) -> str:
-        if self.is_chair and self.is_reviewer:
-            return "both"
-        return "chair" if self.is_chair else "reviewer"
+        for key, (roles, _label) in ROLE_CHOICES.items():
+            if roles == self.roles:
+                return key
+        if self.is_chair:
+            return "both" if self.is_reviewer else "chair"
+        return "reviewer"
 
     @property
     def role_label(self) -> str:
-        return ROLE_CHOICES[self.role_key][1]
+        label = ", ".join(MemberRole(r).label for r in sorted(self.roles))
+        for roles, text in ROLE_CHOICES.values():
+            if roles == self.roles:
+                label = text
+        return label
 
 
 def committee_members(workshop, *, viewer, now=None) -> list[MemberRow]:
-    """Every chair and reviewer once, with the state of their invitation and their reviewing
-    (assigned, submitted, late, declined), in four queries whatever the committee's size.
+    """Every chair, reviewer and area chair once, with the state of their invitation, their
+    reviewing (assigned, submitted, late, declined) and their load as area chair (papers,
+    meta-reviews submitted), in five queries whatever the committee's size.
     Papers ``viewer`` may not see are left out of the counts."""
     now = now or timezone.now()
     rows: dict[int, MemberRow] = {}
@@ -94,6 +119,19 @@ def committee_members(workshop, *, viewer, now=None) -> list[MemberRow]:
             row.submitted += 1
         elif when and when < now:
             row.late += 1
+    ac_rows = (
+        AreaChairAssignment.objects.filter(
+            submission__workshop=workshop,
+            submission__state__in=REVIEWABLE_STATES,
+            area_chair_id__in=list(rows),
+        )
+        .exclude(submission_id__in=excluded_submission_ids(viewer, workshop))
+        .values_list("area_chair_id", "meta_review__state")
+    )
+    for uid, meta_state in ac_rows:
+        rows[uid].ac_papers += 1
+        if meta_state == MetaReviewState.SUBMITTED:
+            rows[uid].meta_reviews_done += 1
     return sorted(
         rows.values(),
         key=lambda r: (not r.is_chair, (r.user.full_name or r.user.email).lower(), r.user.pk),
@@ -169,6 +207,9 @@ def remove_member(workshop, user, *, by) -> list[int]:
         ).exclude(review__state=ReviewState.SUBMITTED)
         released = pending.count()
         pending.delete()
+        from .area_chairs import release_open_ac_assignments
+
+        released += release_open_ac_assignments(workshop, user)
         Membership.objects.filter(pk__in=[m.pk for m in memberships]).delete()
         _log(
             workshop,
@@ -185,7 +226,9 @@ def remove_member(workshop, user, *, by) -> list[int]:
 
 
 def set_roles(workshop, user, role_key: str, *, by) -> None:
-    """Make ``user`` a reviewer, a chair, or both; the workshop keeps at least one chair."""
+    """Make ``user`` a reviewer, an area chair, a chair, or one of the combinations of
+    ``ROLE_CHOICES``; the workshop keeps at least one chair. Leaving the area-chair role
+    releases the papers whose meta-review is not submitted."""
     if role_key not in ROLE_CHOICES:
         raise CommitteeError("Choose a role.")
     wanted, label = ROLE_CHOICES[role_key]
@@ -209,15 +252,22 @@ def set_roles(workshop, user, role_key: str, *, by) -> None:
         ).delete()
         for role in wanted - current:
             Membership.objects.create(workshop=workshop, user=user, role=role)
-        if MemberRole.REVIEWER in wanted - current:
+        if {MemberRole.REVIEWER, MemberRole.AREA_CHAIR} & (wanted - current):
             from .committee import profile_for
 
             profile_for(workshop, user)
+        detail = f"Now {label.lower()}."
+        if MemberRole.AREA_CHAIR in current - wanted:
+            from .area_chairs import release_open_ac_assignments
+
+            released = release_open_ac_assignments(workshop, user)
+            if released:
+                detail += f" {released} paper(s) as area chair released."
         _log(
             workshop,
             user,
             CommitteeChange.Action.ROLES,
-            f"Now {label.lower()}.",
+            detail,
             by,
             {"roles": (sorted(current), sorted(wanted))},
         )

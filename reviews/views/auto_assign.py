@@ -41,6 +41,7 @@ from ..services.auto_assign import (
     remove_pair,
     replace_imported_affinities,
 )
+from ..services.auto_assign.params import ROLE_AREA_CHAIR, ROLE_REVIEWER, RUN_ROLES
 
 PAPERS_PER_PAGE = 100
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -64,6 +65,14 @@ def run_or_404(workshop, pk: int) -> AssignmentRun:
 
 
 class RunForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Assign",
+        choices=list(RUN_ROLES.items()),
+        initial=ROLE_REVIEWER,
+        required=False,
+        help_text="Area chairs: each paper gets the workshop's number of area chairs per paper "
+        "(review settings); loads are the area-chair limits of the profiles.",
+    )
     reviewers_per_paper = forms.IntegerField(
         label="Reviewers per paper", min_value=1, max_value=20, initial=3
     )
@@ -110,9 +119,14 @@ class RunForm(forms.Form):
         self.imported_rows = None
         super().__init__(*args, **kwargs)
 
+    def clean_role(self):
+        role = self.cleaned_data.get("role") or ROLE_REVIEWER
+        return role if role in RUN_ROLES else ROLE_REVIEWER
+
     @classmethod
     def initial_for(cls, params: RunParams) -> dict:
         return {
+            "role": params.role,
             "reviewers_per_paper": params.reviewers_per_paper,
             "min_load": params.min_load,
             "max_load": params.max_load,
@@ -151,6 +165,7 @@ class RunForm(forms.Form):
             max_load=data["max_load"],
             use_profile_loads=data["use_profile_loads"],
             weights={s: data[f"weight_{s}"] for s in SIGNALS},
+            role=data.get("role") or ROLE_REVIEWER,
         )
 
 
@@ -184,7 +199,10 @@ def index(request, slug):
             else:
                 return redirect("autoassign:run", slug=slug, pk=run.pk)
     else:
-        form = RunForm(workshop=workshop, initial=RunForm.initial_for(default_params(workshop)))
+        role = request.GET.get("role", ROLE_REVIEWER)
+        form = RunForm(
+            workshop=workshop, initial=RunForm.initial_for(default_params(workshop, role))
+        )
     recent = AssignmentRun.objects.filter(workshop=workshop).select_related("created_by")
     runs = list(recent[:20])
     working = [run.pk for run in runs if run.is_working]
@@ -202,6 +220,7 @@ def index(request, slug):
                 workshop=workshop, state__in=ACTIVE_STATES
             ).count(),
             "reviewer_count": len(committee_choices(workshop)),
+            "area_chair_count": len(committee_choices(workshop, ROLE_AREA_CHAIR)),
         },
     )
 
@@ -209,6 +228,7 @@ def index(request, slug):
 def _proposal_context(request, workshop, run) -> dict:
     """The proposal grouped by paper (one page of papers), the loads and the quality."""
     hidden = hidden_submission_ids(request.user, workshop)
+    role = RunParams.from_json(run.params).role
     rows = list(
         ProposedPair.objects.filter(run=run)
         .order_by("submission__number", "-score", "reviewer__full_name")
@@ -267,7 +287,7 @@ def _proposal_context(request, workshop, run) -> dict:
         paper["missing"] = max(k - len(paper["pairs"]), 0)
     reviewers = [
         {"id": pk, "name": name, **loads.get(pk, {"kept": 0, "new": 0, "total": 0})}
-        for pk, name in committee_choices(workshop)
+        for pk, name in committee_choices(workshop, role)
     ]
     for reviewer in reviewers:
         reviewer["limits"] = limits.get(str(reviewer["id"]))
@@ -278,6 +298,7 @@ def _proposal_context(request, workshop, run) -> dict:
         "quality": quality,
         "reviewers": reviewers,
         "add_form": AddPairForm(choices=choices),
+        "is_area_chair_run": role == ROLE_AREA_CHAIR,
     }
 
 
@@ -342,7 +363,8 @@ def pair_remove(request, slug, pk, pair_id):
 def pair_add(request, slug, pk):
     workshop = chair_workshop_or_404(request, slug)
     run = run_or_404(workshop, pk)
-    form = AddPairForm(request.POST, choices=committee_choices(workshop))
+    role = RunParams.from_json(run.params).role
+    form = AddPairForm(request.POST, choices=committee_choices(workshop, role))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -47,6 +47,7 @@ from ..permissions import (
     reviews_due,
 )
 from ..services import ReviewFlowError
+from ..services.area_chairs import paper_panel
 from ..services.assignments import assign, loads, set_due, unassign
 from ..services.conflicts import (
     active_conflict_pairs,
@@ -515,6 +516,7 @@ def manage_paper(request, slug, number):
             "decision": decision,
             "decision_form": decision_form,
             "default_due": reviews_due(workshop),
+            "area_chair_panel": paper_panel(submission),
             **_paper_log(submission),
         },
         status=status,

@@ -33,7 +33,9 @@ def committee(request, slug):
     workshop = managed_workshop_or_404(request, slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = invite_reviewers(workshop, form.cleaned_data["people"], by=request.user)
+        result = invite_reviewers(
+            workshop, form.cleaned_data["people"], by=request.user, role=form.cleaned_data["role"]
+        )
         if result.invited:
             messages.success(request, f"{len(result.invited)} invitation(s) sent.")
         for email, why in result.skipped:

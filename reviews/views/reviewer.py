@@ -20,14 +20,16 @@ from workshops.concurrency import EditConflict
 from workshops.enums import MemberRole
 from workshops.files import file_response
 from workshops.models import ReviewCriterion, Workshop
-from workshops.roles import roles_of
+from workshops.roles import has_role, roles_of
 
 from ..enums import BID_WEIGHTS, BidPreference, ReviewState
 from ..forms import CommentForm, DeclineForm, ReviewerProfileForm, ReviewForm
 from ..models import Assignment, Bid, Comment, Review
 from ..permissions import (
     due_date,
+    is_area_chair,
     is_manager,
+    papers_for_area_chair,
     papers_for_reviewer,
     review_settings,
     reviews_due,
@@ -101,6 +103,7 @@ def home(request):
                 "phase": review_settings(workshop).flags,
                 "is_chair": MemberRole.CHAIR in roles[workshop.pk],
                 "is_reviewer": MemberRole.REVIEWER in roles[workshop.pk],
+                "is_area_chair": MemberRole.AREA_CHAIR in roles[workshop.pk],
                 "due": due[workshop.pk],
             }
         )
@@ -144,6 +147,9 @@ def workshop_home(request, slug):
             "phase": settings.flags,
             "assignments": assignments,
             "is_manager": is_manager(request.user, workshop),
+            # The papers they chair as area chair (author columns never loaded).
+            "ac_papers": list(papers_for_area_chair(request.user, workshop)),
+            "is_area_chair": is_area_chair(request.user, workshop),
         },
     )
 
@@ -152,12 +158,24 @@ def workshop_home(request, slug):
 def profile(request, slug):
     workshop = committee_workshop_or_404(request, slug)
     instance = profile_for(workshop, request.user)
-    form = ReviewerProfileForm(request.POST or None, instance=instance, workshop=workshop)
+    area_chair = is_area_chair(request.user, workshop)
+    form = ReviewerProfileForm(
+        request.POST or None,
+        instance=instance,
+        workshop=workshop,
+        # An area chair who does not review sets only their loads as area chair.
+        reviewer=not area_chair or has_role(request.user, workshop, MemberRole.REVIEWER),
+        area_chair=area_chair,
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your reviewer profile was saved.")
         return redirect("reviews:profile", slug=slug)
-    return render(request, "reviews/profile.html", {"workshop": workshop, "form": form})
+    return render(
+        request,
+        "reviews/profile.html",
+        {"workshop": workshop, "form": form, "is_area_chair": area_chair},
+    )
 
 
 # The bids a reviewer picks with one click; a conflict is declared on purpose, in its own form.

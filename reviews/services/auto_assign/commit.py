@@ -18,6 +18,7 @@ from workshops.enums import DateKind
 
 from ...enums import AssignmentSource, AssignmentState, BidPreference
 from ...models import (
+    AreaChairAssignment,
     Assignment,
     AssignmentRun,
     Bid,
@@ -27,7 +28,14 @@ from ...models import (
 )
 from ...permissions import excluded_submission_ids
 from .bulk import bulk_insert
-from .params import EMAIL_TEMPLATE_ROLE, AutoAssignError, active_papers, committee_ids
+from .params import (
+    AC_EMAIL_TEMPLATE_ROLE,
+    EMAIL_TEMPLATE_ROLE,
+    AutoAssignError,
+    RunParams,
+    active_papers,
+    committee_ids,
+)
 
 # ---------------------------------------------------------------------------------------------
 # 5. Commit
@@ -72,6 +80,9 @@ def commit_run(run: AssignmentRun, *, by) -> CommitResult:
         if locked_run.state != RunState.DONE:
             raise AutoAssignError("Only a finished proposal can be committed.")
         workshop = locked_run.workshop
+        params = RunParams.from_json(locked_run.params)
+        if params.is_area_chair_run:
+            return _commit_area_chairs(run, locked_run, params, by=by)
         outcome = CommitResult()
         pairs = list(
             ProposedPair.objects.filter(run=locked_run, is_locked=False)
@@ -168,7 +179,163 @@ def commit_run(run: AssignmentRun, *, by) -> CommitResult:
     return outcome
 
 
-def _record_commit(workshop, run, new: dict, outcome: CommitResult, *, by) -> None:
+def _commit_area_chairs(run, locked_run, params: RunParams, *, by) -> CommitResult:
+    """``commit_run`` for an area-chair run (inside its transaction): the same checks, and
+    ``AreaChairAssignment`` rows instead of reviewer assignments; a constant number of
+    queries whatever the number of pairs."""
+    workshop = locked_run.workshop
+    outcome = CommitResult()
+    pairs = list(
+        ProposedPair.objects.filter(run=locked_run, is_locked=False)
+        .order_by("submission_id", "-score", "reviewer_id")
+        .values_list("submission_id", "reviewer_id", "edited_by_chair")
+    )
+    active_ids = set(active_papers(workshop).values_list("pk", flat=True))
+    conflicted = set(
+        Conflict.objects.active()
+        .filter(submission__workshop=workshop)
+        .values_list("submission_id", "user_id")
+    )
+    conflicted |= set(
+        Bid.objects.filter(
+            submission__workshop=workshop, preference=BidPreference.CONFLICT
+        ).values_list("submission_id", "reviewer_id")
+    )
+    existing = set(
+        AreaChairAssignment.objects.filter(submission__workshop=workshop).values_list(
+            "submission_id", "area_chair_id"
+        )
+    )
+    members = set(committee_ids(workshop, params.role))
+    not_mine = (
+        set(excluded_submission_ids(by, workshop))
+        if by is not None and by.is_authenticated
+        else set()
+    )
+    now = timezone.now()
+    new: dict[str, list] = {"submission_id": [], "reviewer_id": [], "source": []}
+    for submission_id, user_id, by_hand in pairs:
+        pair = (submission_id, user_id)
+        if submission_id in not_mine:
+            outcome.left_for_other_chairs += 1
+        elif submission_id not in active_ids:
+            outcome.skipped.append(f"paper id {submission_id} is no longer in review")
+        elif pair in conflicted:
+            outcome.skipped.append(
+                f"a conflict was declared for paper id {submission_id} and area chair id {user_id}"
+            )
+        elif pair in existing:
+            outcome.skipped.append(
+                f"area chair id {user_id} is already in charge of paper id {submission_id}"
+            )
+        elif user_id not in members:
+            outcome.skipped.append(f"area chair id {user_id} is no longer an area chair")
+        else:
+            existing.add(pair)
+            new["submission_id"].append(submission_id)
+            new["reviewer_id"].append(user_id)
+            new["source"].append(
+                AssignmentSource.MANUAL.value if by_hand else AssignmentSource.AUTOMATIC.value
+            )
+    outcome.created = bulk_insert(
+        AreaChairAssignment,
+        {
+            "submission_id": new["submission_id"],
+            "area_chair_id": new["reviewer_id"],
+            "source": new["source"],
+            "created_by_id": getattr(by, "pk", None),
+            "created_at": now,
+        },
+    )
+    wanted = set(zip(new["submission_id"], new["reviewer_id"], strict=True))
+    created = [
+        row
+        for row in AreaChairAssignment.objects.filter(
+            submission__workshop=workshop, created_at__gte=now
+        ).values_list("pk", "submission_id", "area_chair_id")
+        if (row[1], row[2]) in wanted
+    ]
+    outcome.emails = queue_area_chair_emails(workshop, created)
+    AssignmentRun.objects.filter(pk=locked_run.pk).update(
+        state=RunState.COMMITTED, committed_at=now, committed_by=by
+    )
+    run.state, run.committed_at, run.committed_by = RunState.COMMITTED, now, by
+    if outcome.skipped or outcome.left_for_other_chairs:
+        result = dict(locked_run.result or {})
+        result["commit_skipped"] = outcome.skipped[:200]
+        result["commit_left_for_other_chairs"] = outcome.left_for_other_chairs
+        AssignmentRun.objects.filter(pk=locked_run.pk).update(result=result)
+        run.result = result
+    _record_commit(workshop, locked_run, new, outcome, by=by, area_chairs=True)
+    if outcome.created:
+        publish_on_commit("reviews.send_assignment_emails", locked_run.pk)
+    return outcome
+
+
+def ac_email_key(assignment_id: int) -> str:
+    return f"area-chair-assignment:{assignment_id}"
+
+
+def queue_area_chair_emails(workshop, assignments: list[tuple[int, int, int]]) -> int:
+    """One outbox row per new area-chair assignment (the key of ``notify_assigned``, so a
+    pair is never told twice); three queries whatever the number of rows."""
+    if not assignments:
+        return 0
+    from accounts.models import User
+
+    from ..emails import one_line, site_url
+
+    people = {
+        pk: (email, name)
+        for pk, email, name in User.objects.filter(
+            pk__in={uid for _, _, uid in assignments}
+        ).values_list("pk", "email", "full_name")
+    }
+    papers = {
+        pk: (number, title)
+        for pk, number, title in Submission.objects.filter(workshop=workshop).values_list(
+            "pk", "number", "title"
+        )
+    }
+    url_pattern = site_url(_paper_url_pattern(workshop))
+    columns: dict[str, list] = {
+        name: [] for name in ("recipient", "user_id", "subject", "body", "idempotency_key")
+    }
+    for assignment_id, submission_id, user_id in assignments:
+        email, name = people[user_id]
+        number, title = papers[submission_id]
+        columns["recipient"].append(email)
+        columns["user_id"].append(user_id)
+        columns["subject"].append(
+            f"[{workshop.short_name}] {one_line(f'Area chair of paper #{number}')}"[:300]
+        )
+        columns["body"].append(
+            render_to_string(
+                "reviews/email/area_chair_assigned.txt",
+                {
+                    "workshop": workshop,
+                    "area_chair": {"get_full_name": name, "email": email},
+                    "paper_number": number,
+                    "paper_title": title,
+                    "url": url_pattern.replace("{number}", str(number)),
+                },
+            )
+        )
+        columns["idempotency_key"].append(ac_email_key(assignment_id))
+    columns.update(
+        {
+            "workshop_id": workshop.pk,
+            "reply_to": workshop.contact_email,
+            "template_role": AC_EMAIL_TEMPLATE_ROLE,
+            "state": EmailState.QUEUED.value,
+        }
+    )
+    return bulk_insert(OutgoingEmail, columns, ignore_conflicts_on="idempotency_key")
+
+
+def _record_commit(
+    workshop, run, new: dict, outcome: CommitResult, *, by, area_chairs: bool = False
+) -> None:
     """One summary entry for the commit and one per paper naming its new reviewers (the
     per-paper entries carry the paper: a conflicted chair never reads them). Two queries."""
     from accounts.models import User
@@ -188,8 +355,13 @@ def _record_commit(workshop, run, new: dict, outcome: CommitResult, *, by) -> No
             "action": "assigned",
             "actor": by,
             "submission": submission_id,
-            "message": f"Assigned by automatic run {run.pk}: " + ", ".join(reviewers),
-            "changes": {"reviewers": (None, reviewers)},
+            "message": (
+                f"Area chair assigned by automatic run {run.pk}: "
+                if area_chairs
+                else f"Assigned by automatic run {run.pk}: "
+            )
+            + ", ".join(reviewers),
+            "changes": {"area_chairs" if area_chairs else "reviewers": (None, reviewers)},
         }
         for submission_id, reviewers in per_paper.items()
     ]
@@ -199,7 +371,8 @@ def _record_commit(workshop, run, new: dict, outcome: CommitResult, *, by) -> No
             "action": "run_committed",
             "actor": by,
             "message": f"Automatic assignment run {run.pk} committed: "
-            f"{outcome.created} assignment(s), {len(outcome.skipped)} skipped"
+            f"{outcome.created} {'area-chair ' if area_chairs else ''}assignment(s), "
+            f"{len(outcome.skipped)} skipped"
             + (
                 f", {outcome.left_for_other_chairs} left for other chairs"
                 if outcome.left_for_other_chairs
@@ -351,6 +524,20 @@ def queue_assignment_emails(
 def email_ids_of_run(run: AssignmentRun, *, chunk: int = 500):
     """Ids of the queued outbox rows of a committed run's new assignments, in chunks."""
     if run.committed_at is None:
+        return
+    if RunParams.from_json(run.params).is_area_chair_run:
+        ac_keys = [
+            ac_email_key(pk)
+            for pk in AreaChairAssignment.objects.filter(
+                submission__workshop_id=run.workshop_id, created_at__gte=run.committed_at
+            ).values_list("pk", flat=True)
+        ]
+        for start in range(0, len(ac_keys), chunk):
+            yield list(
+                OutgoingEmail.objects.filter(
+                    idempotency_key__in=ac_keys[start : start + chunk], state=EmailState.QUEUED
+                ).values_list("pk", flat=True)
+            )
         return
     proposed = ProposedPair.objects.filter(
         run=run,

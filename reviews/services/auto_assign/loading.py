@@ -15,6 +15,7 @@ from workshops.models import Topic
 
 from ...enums import AssignmentState, BidPreference, ReviewState
 from ...models import (
+    AreaChairAssignment,
     Assignment,
     Bid,
     Conflict,
@@ -107,31 +108,49 @@ def load_inputs(workshop, *, params: RunParams) -> Inputs:
     paper_numbers = np.array([p[1] for p in papers], dtype=np.int64)
     paper_texts = [" ".join(p[2:]) for p in papers]
 
+    area_chairs = params.is_area_chair_run
     # Existing assignments of the workshop: active ones on active papers (and any with a
     # submitted review) are kept; the others (declined, withdrawn papers) are never re-proposed.
-    assignments = list(
-        Assignment.objects.filter(submission__workshop=workshop).values_list(
-            "submission_id", "reviewer_id", "state", "review__state"
+    # An area-chair run reads the area-chair assignments instead (all kept: they have no
+    # declined state), and never proposes an area chair for a paper they review.
+    reviewing_pairs: list = []
+    if area_chairs:
+        assignments = [
+            (s, r, AssignmentState.ACTIVE, None)
+            for s, r in AreaChairAssignment.objects.filter(
+                submission__workshop=workshop
+            ).values_list("submission_id", "area_chair_id")
+        ]
+        reviewing_pairs = list(
+            Assignment.objects.active()
+            .filter(submission__workshop=workshop)
+            .values_list("submission_id", "reviewer_id")
         )
-    )
+        assigned_people = AreaChairAssignment.objects.filter(submission__workshop=workshop).values(
+            "area_chair_id"
+        )
+    else:
+        assignments = list(
+            Assignment.objects.filter(submission__workshop=workshop).values_list(
+                "submission_id", "reviewer_id", "state", "review__state"
+            )
+        )
+        assigned_people = Assignment.objects.filter(submission__workshop=workshop).values(
+            "reviewer_id"
+        )
     kept = [
         (s, r)
         for s, r, state, review_state in assignments
         if state == AssignmentState.ACTIVE or review_state == ReviewState.SUBMITTED
     ]
-    committee = set(committee_ids(workshop))
+    committee = set(committee_ids(workshop, params.role))
     reviewer_ids = np.array(sorted(committee | {r for _, r in kept}), dtype=np.int64)
     from accounts.models import User
 
     people = {
         pk: (name, email)
         for pk, name, email in User.objects.filter(
-            Q(pk__in=committee_ids(workshop))
-            | Q(
-                pk__in=Assignment.objects.filter(submission__workshop=workshop).values(
-                    "reviewer_id"
-                )
-            )
+            Q(pk__in=committee_ids(workshop, params.role)) | Q(pk__in=assigned_people)
         ).values_list("pk", "full_name", "email")
     }
     reviewer_names = [
@@ -158,9 +177,13 @@ def load_inputs(workshop, *, params: RunParams) -> Inputs:
     # Profiles: loads and topics.
     profile_min = np.full(reviewer_ids.size, -1, np.int64)
     profile_max = np.full(reviewer_ids.size, -1, np.int64)
+    # The loads of the run's role (an area chair's own limits for area-chair runs).
+    load_fields = (
+        ("ac_min_papers", "ac_max_papers") if area_chairs else ("min_papers", "max_papers")
+    )
     profile_rows = list(
         ReviewerProfile.objects.filter(workshop=workshop).values_list(
-            "user_id", "min_papers", "max_papers", "expertise"
+            "user_id", *load_fields, "expertise"
         )
     )
     reviewer_texts = [""] * int(reviewer_ids.size)
@@ -245,7 +268,15 @@ def load_inputs(workshop, *, params: RunParams) -> Inputs:
 
     not_locked_assigned = np.setdiff1d(all_assigned, locked_keys)
     excluded = _unique(
-        np.concatenate([conflict_keys, author_keys, bid_conflict_keys, not_locked_assigned])
+        np.concatenate(
+            [
+                conflict_keys,
+                author_keys,
+                bid_conflict_keys,
+                not_locked_assigned,
+                keys_of(_pairs(reviewing_pairs)),
+            ]
+        )
     )
     locked_paper, locked_reviewer = np.divmod(locked_keys, n_reviewers)
     return Inputs(

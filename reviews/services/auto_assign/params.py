@@ -40,6 +40,13 @@ def _bid_values() -> dict[str, float]:
 
 BID_VALUES = _bid_values()
 EMAIL_TEMPLATE_ROLE = "reviews.assigned"
+AC_EMAIL_TEMPLATE_ROLE = "reviews.area_chair_assigned"
+
+# The roles a run assigns: the same engine and signals (one Bid row, one profile serve both);
+# an area-chair run reads area-chair loads and assignments and creates area-chair rows.
+ROLE_REVIEWER = MemberRole.REVIEWER.value
+ROLE_AREA_CHAIR = MemberRole.AREA_CHAIR.value
+RUN_ROLES = {ROLE_REVIEWER: "Reviewers", ROLE_AREA_CHAIR: "Area chairs"}
 
 
 class AutoAssignError(ReviewFlowError):
@@ -59,6 +66,13 @@ class RunParams:
     max_load: int | None = None  # None: a fair share, see ``fair_share``
     use_profile_loads: bool = True
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    # Who the run assigns: reviewers (``reviewers_per_paper`` each) or area chairs (the
+    # workshop's ``area_chairs_per_paper`` each).
+    role: str = ROLE_REVIEWER
+
+    @property
+    def is_area_chair_run(self) -> bool:
+        return self.role == ROLE_AREA_CHAIR
 
     @classmethod
     def from_json(cls, data: dict | None) -> RunParams:
@@ -74,6 +88,7 @@ class RunParams:
             max_load=None if max_load in (None, "") else int(max_load),
             use_profile_loads=bool(data.get("use_profile_loads", True)),
             weights=weights,
+            role=data.get("role") if data.get("role") in RUN_ROLES else ROLE_REVIEWER,
         )
 
     def as_json(self) -> dict:
@@ -83,6 +98,7 @@ class RunParams:
             "max_load": self.max_load,
             "use_profile_loads": self.use_profile_loads,
             "weights": {k: float(self.weights.get(k, 0.0)) for k in SIGNALS},
+            "role": self.role,
         }
 
 
@@ -93,24 +109,35 @@ def fair_share(n_papers: int, n_reviewers: int, reviewers_per_paper: int) -> int
     return math.ceil(n_papers * reviewers_per_paper / n_reviewers) + 1
 
 
-def default_params(workshop) -> RunParams:
-    """Initial values of the run form: the workshop's reviews per paper, a fair maximum load."""
+def per_paper(workshop, role: str = ROLE_REVIEWER) -> int:
+    """The demand of each paper: its reviews, or ``area_chairs_per_paper`` area chairs."""
     from ...permissions import review_settings
 
-    k = review_settings(workshop).default_reviews_per_paper or DEFAULT_REVIEWERS_PER_PAPER
+    settings = review_settings(workshop)
+    if role == ROLE_AREA_CHAIR:
+        return max(settings.area_chairs_per_paper or 1, 1)
+    return settings.default_reviews_per_paper or DEFAULT_REVIEWERS_PER_PAPER
+
+
+def default_params(workshop, role: str = ROLE_REVIEWER) -> RunParams:
+    """Initial values of the run form: the workshop's reviews (or area chairs) per paper, a
+    fair maximum load."""
+    role = role if role in RUN_ROLES else ROLE_REVIEWER
+    k = per_paper(workshop, role)
     n_papers = active_papers(workshop).count()
-    n_reviewers = committee_ids(workshop).count()
-    return RunParams(reviewers_per_paper=k, max_load=fair_share(n_papers, n_reviewers, k) or None)
+    n_reviewers = committee_ids(workshop, role).count()
+    return RunParams(
+        reviewers_per_paper=k, max_load=fair_share(n_papers, n_reviewers, k) or None, role=role
+    )
 
 
 def active_papers(workshop):
     return Submission.objects.filter(workshop=workshop, state__in=ACTIVE_STATES)
 
 
-def committee_ids(workshop):
-    return Membership.objects.filter(workshop=workshop, role=MemberRole.REVIEWER).values_list(
-        "user_id", flat=True
-    )
+def committee_ids(workshop, role: str = ROLE_REVIEWER):
+    """Ids of the members a run of ``role`` may assign (reviewers, or area chairs)."""
+    return Membership.objects.filter(workshop=workshop, role=role).values_list("user_id", flat=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -92,12 +92,11 @@ def hidden_submission_ids(user, workshop) -> set[int]:
     return set(excluded_submission_ids(user, workshop))
 
 
-def committee_choices(workshop) -> list[tuple[int, str]]:
+def committee_choices(workshop, role: str = MemberRole.REVIEWER) -> list[tuple[int, str]]:
+    """The members a run of ``role`` assigns (reviewers, or area chairs), by name."""
     return [
         (pk, name or email)
-        for pk, name, email in Membership.objects.filter(
-            workshop=workshop, role=MemberRole.REVIEWER
-        )
+        for pk, name, email in Membership.objects.filter(workshop=workshop, role=role)
         .order_by("user__full_name", "user__email")
         .values_list("user_id", "user__full_name", "user__email")
     ]

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from config.dispatch import publish_on_commit
 from submissions.enums import ACTIVE_STATES
-from workshops.enums import MemberRole
 from workshops.jobs import WORKER_DIED, Heartbeat, stale
 from workshops.models import Membership, Topic
 
 from ...enums import BidPreference
 from ...models import (
+    AreaChairAssignment,
     Assignment,
     AssignmentRun,
     Bid,
@@ -30,7 +30,7 @@ from ...permissions import excluded_submission_ids
 from ..conflicts import detect_conflicts
 from .bulk import bulk_insert
 from .loading import BID_CODES, Inputs, load_inputs
-from .params import BID_VALUES, SIGNALS, AutoAssignError, RunParams
+from .params import BID_VALUES, SIGNALS, AutoAssignError, RunParams, per_paper
 from .scoring import (
     Candidates,
     build_problem,
@@ -48,6 +48,9 @@ logger = logging.getLogger(__name__)
 
 def create_run(workshop, *, by, params: RunParams) -> AssignmentRun:
     """Record a queued run and start the task once the transaction commits."""
+    if params.is_area_chair_run:
+        # Area chairs: the workshop's number per paper, whatever the form said.
+        params.reviewers_per_paper = per_paper(workshop, params.role)
     if params.reviewers_per_paper < 1:
         raise AutoAssignError("Each paper needs at least one reviewer.")
     run = AssignmentRun.objects.create(workshop=workshop, created_by=by, params=params.as_json())
@@ -166,7 +169,11 @@ def compute_proposal(run: AssignmentRun) -> AssignmentRun:
     if inputs.n_papers == 0:
         raise AutoAssignError("There are no papers in review to assign.")
     if not inputs.on_committee.any():
-        raise AutoAssignError("The workshop has no reviewers on its committee.")
+        raise AutoAssignError(
+            "The workshop has no area chairs on its committee."
+            if params.is_area_chair_run
+            else "The workshop has no reviewers on its committee."
+        )
 
     _progress(
         run, 40, f"Scoring pairs of {inputs.n_papers} papers and {inputs.n_reviewers} reviewers"
@@ -370,10 +377,13 @@ def add_pair(run: AssignmentRun, *, submission, reviewer, by) -> ProposedPair:
         raise AutoAssignError(f"There is no paper #{submission.number} to assign.")
     if submission.workshop_id != workshop.pk or submission.state not in ACTIVE_STATES:
         raise AutoAssignError(f"Paper #{submission.number} is not in review.")
-    if not Membership.objects.filter(
-        workshop=workshop, user=reviewer, role=MemberRole.REVIEWER
-    ).exists():
-        raise AutoAssignError(f"{reviewer} is not on the committee.")
+    params = RunParams.from_json(run.params)
+    if not Membership.objects.filter(workshop=workshop, user=reviewer, role=params.role).exists():
+        raise AutoAssignError(
+            f"{reviewer} is not an area chair of the workshop."
+            if params.is_area_chair_run
+            else f"{reviewer} is not on the committee."
+        )
     from ..assignments import is_conflicted
 
     conflicted = (
@@ -388,7 +398,12 @@ def add_pair(run: AssignmentRun, *, submission, reviewer, by) -> ProposedPair:
         )
     if ProposedPair.objects.filter(run=run, submission=submission, reviewer=reviewer).exists():
         raise AutoAssignError(f"{reviewer} is already proposed for paper #{submission.number}.")
-    if Assignment.objects.filter(submission=submission, reviewer=reviewer).exists():
+    if params.is_area_chair_run:
+        if AreaChairAssignment.objects.filter(submission=submission, area_chair=reviewer).exists():
+            raise AutoAssignError(
+                f"{reviewer} is already area chair of paper #{submission.number}."
+            )
+    elif Assignment.objects.filter(submission=submission, reviewer=reviewer).exists():
         raise AutoAssignError(
             f"{reviewer} was assigned to paper #{submission.number} before (and declined)."
         )
