@@ -298,6 +298,9 @@ def area_chair_table(workshop, *, viewer, candidates_per_paper: int = 3):
     for paper in papers:
         topics = {t.pk for t in paper.topics.all()}
         mine = assigned.get(paper.pk, [])
+        for a in mine:
+            # Kept through a later conflict only with a submitted meta-review: flagged.
+            a.conflicted = (paper.pk, a.area_chair_id) in conflicts
         taken = {a.area_chair_id for a in mine}
         options = []
         for user in chairs:
@@ -366,6 +369,8 @@ def paper_panel(submission) -> dict:
     ).values_list("reviewerprofile__user_id", "topic_id"):
         profile_topics.setdefault(uid, set()).add(tid)
     taken = {a.area_chair_id for a in assignments}
+    for a in assignments:
+        a.conflicted = a.area_chair_id in conflicted
     labels = dict(BidPreference.choices)
     candidates = []
     for user in chairs:
