@@ -1,8 +1,8 @@
 """Plain functions that change the state of the review process; views and tasks call these.
 
 One module per workflow: ``committee`` (invitations, profiles), ``conflicts``, ``bidding``,
-``assignments``, ``reviewing``, ``discussion``, ``decisions`` (+ ``templating``), ``reminders``
-and ``phases``.
+``assignments``, ``area_chairs``, ``reviewing``, ``discussion``, ``decisions``
+(+ ``templating``), ``reminders`` and ``phases``.
 """
 
 
