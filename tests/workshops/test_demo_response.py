@@ -333,6 +333,18 @@ def test_load_demo_again_creates_nothing_and_keeps_a_chairs_edits(demo):
     assert settings_of(edition()).phase == Phase.RESPONSE
 
 
+def test_its_public_page_shows_the_response_deadline_and_no_submission(client, demo):
+    page = client.get(f"/w/{SLUG}/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "(demo, author response)" in html and "Author response" in html
+    assert "Submit a paper" not in html
+    # It points to the two other editions.
+    assert 'href="/w/demo-trustworthy-ml/"' in html
+    assert 'href="/w/demo-trustworthy-ml-2025/"' in html
+
+
 def test_load_demo_writes_no_email_for_the_edition(demo):
     assert not OutgoingEmail.objects.filter(workshop=demo).exists()
 
