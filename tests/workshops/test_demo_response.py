@@ -360,6 +360,7 @@ def test_every_new_row_passes_model_validation(demo):
         SubmissionField,
         SubmissionFieldAnswer,
         ReviewSettings,
+        ReviewerProfile,
     ):
         rows = model.objects.all()
         assert rows.exists(), model.__name__

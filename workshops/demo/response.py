@@ -393,9 +393,7 @@ def _build(workshop, summary, now) -> None:
         answers = {fields[0].pk: "Yes" if number % 2 else "No"}
         if number % 3 != 0:
             answers[fields[1].pk] = f"https://anonymous-code.example/r/dtml-ar-{number}"
-        field_answers.write_answers(
-            paper, field_answers.check_answers(fields, {k: v for k, v in answers.items()})
-        )
+        field_answers.write_answers(paper, field_answers.check_answers(fields, answers))
         pages = min(3 + number % 4, paper.submission_type.max_pdf_pages)
         _store_pdf(
             paper,
