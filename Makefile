@@ -39,7 +39,8 @@ run: $(VENV)/.installed-run
 	echo ""; \
 	echo "  Workshop CFP is running at http://$(HOST):$(PORT)/"; \
 	echo "  Demo logins (password demo-pass-2026 unless changed): admin@demo.test, chair@demo.test,"; \
-	echo "  reviewer1@demo.test ... reviewer6@demo.test, author1@demo.test ... author8@demo.test"; \
+	echo "  reviewer1@demo.test ... reviewer6@demo.test, areachair1@demo.test, areachair2@demo.test,"; \
+	echo "  author1@demo.test ... author8@demo.test"; \
 	echo "  E-mail is written to var/outbox/. Stop with Ctrl-C."; \
 	echo ""; \
 	wait $$server

@@ -47,8 +47,9 @@ from .services.assignments import AssignmentError, assign
 from .services.conflicts import active_conflict_pairs, detect_conflicts
 from .services.phases import phase_by_dates
 
-# Demo editions whose whole cycle another loader writes (workshops.demo.cycle).
-COMPLETE_EDITIONS = [seeds.COMPLETE_EDITION["slug"]]
+# Demo editions whose whole cycle another loader writes (workshops.demo.cycle and
+# workshops.demo.response).
+COMPLETE_EDITIONS = [seeds.COMPLETE_EDITION["slug"], seeds.RESPONSE_EDITION["slug"]]
 
 REVIEWS_PER_PAPER = 3
 BID_CYCLE = [

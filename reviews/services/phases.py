@@ -8,6 +8,7 @@ from django.utils import timezone
 from activity.models import Kind
 from activity.services import record
 from workshops.concurrency import bump
+from workshops.enums import DateKind
 
 from ..enums import Phase
 from ..models import ReviewSettings
@@ -43,7 +44,8 @@ def _record_phase(workshop, before, after, *, by=None, message=""):
 
 
 def phase_by_dates(settings, now) -> str:
-    """The phase the calendar implies (never past discussion: decisions are a chair's call)."""
+    """The phase the calendar implies (never past discussion: decisions are a chair's call);
+    the author response comes between reviewing and discussion when the call has one."""
     workshop = settings.workshop
     submission = workshop.submission_deadline
     due = reviews_due(workshop)
@@ -55,6 +57,11 @@ def phase_by_dates(settings, now) -> str:
         return Phase.BIDDING
     if due is None or now <= due:
         return Phase.REVIEWING
+    if settings.response_enabled:
+        # The author response, until its deadline (extension included), when the call has one.
+        response = workshop.date(DateKind.AUTHOR_RESPONSE)
+        if response is not None and now <= response.effective_at:
+            return Phase.RESPONSE
     return Phase.DISCUSSION
 
 

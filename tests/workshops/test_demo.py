@@ -88,9 +88,9 @@ def test_load_demo_twice_creates_no_duplicates(db):
     run_command()
 
     assert counts() == first
-    assert first["Workshop"] == 6
-    assert first["User"] == 16
-    assert first["EmailAddress"] == 16
+    assert first["Workshop"] == 7
+    assert first["User"] == 18
+    assert first["EmailAddress"] == 18
 
 
 OPEN_EDITION = seeds.DEMO_EDITION["slug"]
@@ -457,8 +457,8 @@ def test_demo_edition_is_open_and_labelled(demo):
     assert workshop.topics.exclude(parent=None).exists()
     assert workshop.criteria.exists()
     assert workshop.people.exists()
-    # The open edition and the complete one, both labelled as demos.
-    assert Workshop.objects.filter(is_demo=True).count() == 2
+    # The open edition, the complete one and the one in its author response, all labelled.
+    assert Workshop.objects.filter(is_demo=True).count() == 3
 
 
 def test_every_demo_user_can_sign_in_with_a_verified_address(demo, client):
@@ -484,7 +484,7 @@ def test_demo_roles(demo):
 
     assert User.objects.get(email="admin@demo.test").is_superuser
     assert not chair.is_superuser
-    assert Membership.objects.filter(user=chair, role=MemberRole.CHAIR).count() == 6
+    assert Membership.objects.filter(user=chair, role=MemberRole.CHAIR).count() == 7
     demo_edition = Workshop.objects.get(slug=OPEN_EDITION)
     assert demo_edition.memberships.filter(role=MemberRole.REVIEWER).count() == 6
     assert Membership.objects.filter(role=MemberRole.REVIEWER, workshop__is_demo=False).exists()
@@ -513,14 +513,14 @@ def test_load_demo_reads_no_seed_files(db, monkeypatch, no_app_loaders):
 
     run_command()
 
-    assert Workshop.objects.count() == 6
+    assert Workshop.objects.count() == 7
     assert not [p for p in opened if "seeds" in p]
 
 
 def test_load_demo_prints_the_demo_logins(db, no_app_loaders):
     output = run_command()
 
-    assert "6 workshops" in output
+    assert "7 workshops" in output
     assert "admin@demo.test" in output and seeds.PASSWORD in output
 
 
@@ -555,4 +555,4 @@ def test_load_demo_refuses_production_settings_unless_allowed(db, settings, no_a
         run_command()
     run_command("--allow-production")
 
-    assert Workshop.objects.count() == 6
+    assert Workshop.objects.count() == 7

@@ -117,6 +117,10 @@ def load(stdout=None, *, now: dt.datetime | None = None, reset: bool = False) ->
     workshops.append(past)
     if created:
         created_slugs.add(past.slug)
+    middle, created = _load_response_edition(now, reset=reset)
+    workshops.append(middle)
+    if created:
+        created_slugs.add(middle.slug)
     users, created_emails = _load_users(reset=reset)
     memberships = _load_memberships(
         created_slugs=created_slugs, created_emails=created_emails, reset=reset
@@ -147,8 +151,9 @@ def _seed_dates(seed: dict) -> list[dict]:
     ]
 
 
-def _demo_dates(now: dt.datetime) -> list[dict]:
-    seed = seeds.DEMO_EDITION
+def _demo_dates(now: dt.datetime, seed: dict | None = None) -> list[dict]:
+    """The dates of a demo edition whose seed gives them in days from the day of ``now``."""
+    seed = seed or seeds.DEMO_EDITION
     tz = seed.get("timezone", AOE)
     today = now.astimezone(zoneinfo.ZoneInfo(tz)).date()
     return [
@@ -182,6 +187,24 @@ def _load_demo_edition(now: dt.datetime, *, reset: bool) -> tuple[Workshop, bool
             workshop.year = _demo_year(dates)
             workshop.save(update_fields=["year", "updated_at"])
     return workshop, created
+
+
+def _load_response_edition(now: dt.datetime, *, reset: bool) -> tuple[Workshop, bool]:
+    """The response edition: created with its dates counted from today. Its dates and the
+    dated rows of its cycle move together (``workshops.demo.response``); a reset restores the
+    seed's dates around its current response deadline, not today's, so they stay coherent with
+    the papers and reviews."""
+    seed = seeds.RESPONSE_EDITION
+    anchor = now
+    if reset:
+        stored = ImportantDate.objects.filter(
+            workshop__slug=seed["slug"], kind=DateKind.AUTHOR_RESPONSE
+        ).first()
+        if stored is not None:
+            offset = next(d["in_days"] for d in seed["dates"] if d["kind"] == stored.kind)
+            anchor = stored.original_at - dt.timedelta(days=offset)
+    dates = _demo_dates(anchor, seed)
+    return _load_workshop(seed, dates, year=_demo_year(dates), is_demo=True, reset=reset)
 
 
 def _load_workshop(
@@ -341,5 +364,6 @@ def _all_slugs() -> list[str]:
     return [
         seeds.DEMO_EDITION["slug"],
         seeds.COMPLETE_EDITION["slug"],
+        seeds.RESPONSE_EDITION["slug"],
         *(w["slug"] for w in seeds.SEED_WORKSHOPS),
     ]

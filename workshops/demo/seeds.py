@@ -836,6 +836,54 @@ be printed, and accept the copyright form.
 }
 
 # ---------------------------------------------------------------------------------------------
+# The response demo edition: the same fictional workshop in the middle of its cycle. Its
+# submission deadline and its reviews due date have passed, the author response window is open
+# (the response deadline a few days ahead) and no decision is made yet. Its dates are offsets in
+# days from the day the loader first runs, like the open edition's, and its review phase follows
+# them ("Author response"). Area chairs, meta-reviews, author responses, reviewer guidelines, a
+# custom review question and custom submission fields are written by ``workshops.demo.response``.
+# ---------------------------------------------------------------------------------------------
+
+RESPONSE_EDITION = {
+    **DEMO_EDITION,
+    "slug": "demo-trustworthy-ml-response",
+    "name": "Demo Workshop on Trustworthy ML (demo, author response)",
+    "acronym": "DEMO-TML-AR",
+    "tagline": "A demonstration edition in its author response: not a real workshop. Reviews are "
+    "in, area chairs are at work, and authors answer the reviews before the decisions.",
+    "overview": """\
+**This is a demo workshop, in the middle of its cycle.** The call is closed and the reviews are \
+in; the authors are reading them and writing their responses until the response deadline, a \
+few days from now. Two area chairs oversee the reviews of their papers and write meta-reviews \
+for the chairs. No decision is made yet. Nothing submitted here is published anywhere.
+
+For a call that is still open, see the [open demo edition](/w/demo-trustworthy-ml/); for the \
+end of a cycle, the [complete demo edition](/w/demo-trustworthy-ml-2025/).
+""",
+    "call_for_papers": """\
+We invited demo submissions on any aspect of trustworthy machine learning, including but not \
+limited to the topics listed below.
+
+Reviewing is double-blind, with one area chair per paper. After the reviews, authors may answer \
+them in an author response of at most 500 words; reviewers and the area chair read it before the \
+discussion. The workshop is non-archival, and dual submissions are allowed.
+""",
+    "submission_instructions": """\
+Papers were submitted as anonymized PDFs. Demo logins are listed in the project's README; \
+every demo account uses the password `demo-pass-2026`.
+""",
+    "dates": [
+        {"kind": DateKind.ABSTRACT_REGISTRATION, "in_days": -42},
+        {"kind": DateKind.PAPER_SUBMISSION, "in_days": -35},
+        {"kind": DateKind.REVIEWS_DUE, "in_days": -4},
+        {"kind": DateKind.AUTHOR_RESPONSE, "in_days": 4},
+        {"kind": DateKind.AUTHOR_NOTIFICATION, "in_days": 14},
+        {"kind": DateKind.CAMERA_READY, "in_days": 28},
+        {"kind": DateKind.WORKSHOP_DAY, "in_days": 49},
+    ],
+}
+
+# ---------------------------------------------------------------------------------------------
 # Demo users. Every one has the password PASSWORD and a verified, primary e-mail address.
 # Institutions and their domains are fictional (.example is reserved for examples); some authors
 # share an institution with a reviewer, so conflicts of interest show up in the demo.
@@ -946,7 +994,24 @@ AUTHORS = [
     },
 ]
 
-USERS = [ADMIN, CHAIR, *REVIEWERS, *AUTHORS]
+# Area chairs (meta-reviewers) of the response edition. Their institutions are shared with no
+# author, so they have no conflict there.
+AREA_CHAIRS = [
+    {
+        "email": f"areachair1@{EMAIL_DOMAIN}",
+        "full_name": "Ingrid Solberg",
+        "affiliation": "Fjordland University",
+        "email_domains": "fjordland.example",
+    },
+    {
+        "email": f"areachair2@{EMAIL_DOMAIN}",
+        "full_name": "Mateo Alvarez",
+        "affiliation": "Pampas Institute of Technology",
+        "email_domains": "pampas-tech.example",
+    },
+]
+
+USERS = [ADMIN, CHAIR, *REVIEWERS, *AREA_CHAIRS, *AUTHORS]
 
 # Workshop memberships by slug: the chair chairs every workshop; reviewers sit on the demo
 # edition's committee and on some of the real ones.
@@ -956,11 +1021,14 @@ MEMBERSHIPS = [
         for slug in (
             DEMO_EDITION["slug"],
             COMPLETE_EDITION["slug"],
+            RESPONSE_EDITION["slug"],
             *(w["slug"] for w in SEED_WORKSHOPS),
         )
     ],
     *[(DEMO_EDITION["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS],
     *[(COMPLETE_EDITION["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS],
+    *[(RESPONSE_EDITION["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS],
+    *[(RESPONSE_EDITION["slug"], a["email"], MemberRole.AREA_CHAIR) for a in AREA_CHAIRS],
     *[(BANDS_2023["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS[:3]],
     *[(BUGS_2023["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS[3:]],
     *[(SAFE_ML_2026["slug"], r["email"], MemberRole.REVIEWER) for r in REVIEWERS[::2]],

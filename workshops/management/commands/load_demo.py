@@ -17,14 +17,20 @@ from django.db import transaction
 from workshops.demo import loader, seeds
 
 # Demo loaders of the other apps, run after the workshops and users when the app has one.
-# The complete edition's cycle comes last: it builds on the accounts and on nothing else.
-APP_LOADERS = ["submissions.demo", "reviews.demo", "workshops.demo.cycle"]
+# The complete and response editions' cycles come last: they build on the accounts and on
+# nothing else.
+APP_LOADERS = [
+    "submissions.demo",
+    "reviews.demo",
+    "workshops.demo.cycle",
+    "workshops.demo.response",
+]
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo data: four real calls for papers, an open demo edition, a demo edition "
-        "whose cycle is complete, demo accounts "
+        "whose cycle is complete, one in its author response, demo accounts "
         f"(password {seeds.PASSWORD}) and, when the apps provide them, demo submissions and "
         "reviews. Running it again only creates what is missing: chairs' edits and changed "
         "passwords are kept. --reset restores the seed state."
@@ -83,6 +89,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  {seeds.CHAIR['email']}  chair of every workshop")
         self.stdout.write(
             f"  {seeds.REVIEWERS[0]['email']} ... {seeds.REVIEWERS[-1]['email']}  reviewers"
+        )
+        self.stdout.write(
+            f"  {', '.join(a['email'] for a in seeds.AREA_CHAIRS)}  area chairs of the "
+            "response edition"
         )
         self.stdout.write(
             f"  {seeds.AUTHORS[0]['email']} ... {seeds.AUTHORS[-1]['email']}  authors"
