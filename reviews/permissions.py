@@ -246,8 +246,9 @@ def _compute(user, submission, *, now=None) -> PaperRights:
         can_read_discussion=manager or ((reviewer_sees or ac_sees) and phase.can_discuss),
         can_discuss=manager or ((reviewer_sees or ac_sees) and phase.can_discuss),
         can_assign=manager,
+        # An area chair stages (never releases, never corrects) the decision of their papers.
         can_decide=phase.can_decide
-        and (manager or (area_chair and settings.area_chairs_stage_decisions)),
+        and (manager or (area_chair and settings.area_chairs_stage_decisions and not released)),
         author_can_see_decision=is_author and released,
         # The paper's own release opens its reviews, whatever phase the workshop is in.
         author_can_see_reviews=is_author and (released or responding),
@@ -370,6 +371,24 @@ def papers_for_reviewer(user, workshop, *, assigned_only: bool = False):
             )
         )
     return qs.order_by("number")
+
+
+def papers_for_area_chair(user, workshop):
+    """Papers ``user`` is the area chair of, without author rows (like ``papers_for_reviewer``):
+    in review, not conflicted, and only while ``user`` is an area chair of the workshop."""
+    from submissions.models import Submission
+
+    from .models import AreaChairAssignment
+
+    if not is_area_chair(user, workshop):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(workshop=workshop, state__in=REVIEWABLE_STATES)
+        .filter(pk__in=AreaChairAssignment.objects.filter(area_chair=user).values("submission_id"))
+        .exclude(pk__in=excluded_submission_ids(user, workshop))
+        .only(*REVIEWER_FIELDS)
+        .order_by("number")
+    )
 
 
 def papers_for_manager(user, workshop):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import author, chair, committee, decisions, members, questions, reviewer
 
@@ -76,4 +76,5 @@ urlpatterns = [
     path("<slug:slug>/manage/outbox/", chair.outbox, name="outbox"),
     path("<slug:slug>/manage/outbox/<int:pk>/resend/", chair.outbox_resend, name="outbox_resend"),
     path("<slug:slug>/manage/remind/", chair.remind_late, name="remind_late"),
+    path("", include("reviews.area_chair_urls")),
 ]

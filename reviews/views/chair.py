@@ -106,6 +106,7 @@ def _dashboard_columns(criteria) -> list[Column]:
         ),
         Column("reviews", "Reviews", sort="reviews", numeric=True, title="Submitted / assigned"),
         Column("missing", "Missing", sort="missing", numeric=True, title="Reviews missing"),
+        Column("ac", "AC rec.", optional=True, title="The area chair's recommendation"),
         Column("decision", "Decision", sort="decision"),
     ]
 

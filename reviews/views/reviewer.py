@@ -101,6 +101,7 @@ def home(request):
                 "phase": review_settings(workshop).flags,
                 "is_chair": MemberRole.CHAIR in roles[workshop.pk],
                 "is_reviewer": MemberRole.REVIEWER in roles[workshop.pk],
+                "is_area_chair": MemberRole.AREA_CHAIR in roles[workshop.pk],
                 "due": due[workshop.pk],
             }
         )
@@ -496,7 +497,7 @@ def discussion(request, slug, number):
             else:
                 messages.success(request, "Message posted.")
                 return redirect("reviews:discussion", slug=slug, number=number)
-    labels = speaker_labels(submission)
+    labels = speaker_labels(submission, viewer=request.user)
     comments = list(
         Comment.objects.filter(submission=submission).only("id", "author_id", "body", "created_at")
     )
