@@ -237,9 +237,16 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
             "area_chairs_per_paper": "How many area chairs the assignment gives each paper."
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it (an older page, a script) keeps the saved number.
+        self.fields["area_chairs_per_paper"].required = False
+
     def clean_area_chairs_per_paper(self):
         value = self.cleaned_data.get("area_chairs_per_paper")
-        if value is not None and not 1 <= value <= 5:
+        if value is None:
+            return self.instance.area_chairs_per_paper
+        if not 1 <= value <= 5:
             raise ValidationError("Between 1 and 5 area chairs per paper.")
         return value
 

@@ -161,7 +161,7 @@ def chair_tabs(workshop, view_name: str | None, tabs: tuple[Tab, ...] = CHAIR_TA
 class UserNav:
     """What the header offers a signed-in user, from one query over their memberships."""
 
-    reviewing: list = field(default_factory=list)  # workshops whose committee they are on
+    reviewing: list = field(default_factory=list)  # workshops they review or area-chair in
     chairing: list = field(default_factory=list)  # workshops they chair
 
     @property
@@ -186,6 +186,11 @@ def user_nav(request) -> UserNav | None:
     roles = roles_of(user)
     workshops = sorted(member_workshops(user).values(), key=_newest_first)
     return UserNav(
-        reviewing=[w for w in workshops if MemberRole.REVIEWER in roles.get(w.pk, ())],
+        # Reviewers and area chairs: both work from the reviewing home.
+        reviewing=[
+            w
+            for w in workshops
+            if {MemberRole.REVIEWER, MemberRole.AREA_CHAIR} & set(roles.get(w.pk, ()))
+        ],
         chairing=[w for w in workshops if MemberRole.CHAIR in roles.get(w.pk, ())],
     )

@@ -99,6 +99,7 @@ def paper(request, slug, number):
             "meta": meta,
             "decision": decision,
             "outcomes": [(o.value, o.label) for o in outcomes_for(workshop)],
+            "reviewers_see_name": review_settings(workshop).reviewers_see_area_chair_name,
             "open_request": EmergencyReviewerRequest.objects.filter(
                 submission=submission, handled_at__isnull=True
             ).first(),

@@ -1,0 +1,68 @@
+"""An area chair in a real browser: from the reviewing home to their papers, one paper and a
+submitted meta-review (with its preview), never seeing who wrote the double-blind paper; then
+the author reads it, signed "Area chair"."""
+
+import pytest
+
+from reviews.enums import MetaReviewState, Phase
+from reviews.models import AreaChairAssignment, MetaReview
+from reviews.services.decisions import stage_decision
+from tests import factories as base
+from tests import scenarios
+from tests.browser import flows
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AC_NAME = "Alma Areachair"
+
+
+def test_area_chair_writes_a_meta_review_the_author_reads_it_unsigned(page, login):
+    scenario = flows.review_scenario(Phase.DISCUSSION)
+    scenarios.submit_review(scenario.assignment, scenario.criteria)
+    ac = base.member(
+        scenario.workshop, "area_chair", full_name=AC_NAME, email="alma@areachairs.example"
+    )
+    AreaChairAssignment.objects.create(submission=scenario.paper, area_chair=ac)
+
+    login(ac.email, base.PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reviewing").click()
+    page.get_by_role("link", name="My papers as area chair").click()
+    flows.snap(page, "area-chair-papers")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=scenario.paper.title))
+    assert scenarios.REVIEWER_NAME in row.inner_text()
+    assert "1 / 1" in row.inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    flows.snap(page, "area-chair-papers-narrow")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    row.get_by_role("link", name=scenario.paper.title).click()
+    flows.snap(page, "area-chair-paper")
+    text = page.content()
+    for secret in scenarios.AUTHOR_SECRETS:
+        assert secret not in text
+    assert flows.unlabeled_controls(page) == []
+
+    page.get_by_role("link", name="Write the meta-review").click()
+    page.get_by_label("Recommendation to the chairs").select_option(label="Accept as poster")
+    page.get_by_label("Meta-review for the authors").fill("All reviewers liked the **method**.")
+    page.get_by_label("Confidential note to the chairs").fill("Lean accept.")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator(".preview strong", has_text="method").is_visible()
+    flows.snap(page, "area-chair-meta-review-preview")
+    page.get_by_role("button", name="Submit the meta-review").click()
+    assert "Meta-review submitted." in page.locator(".messages").inner_text()
+    meta = MetaReview.objects.get()
+    assert meta.state == MetaReviewState.SUBMITTED and meta.recommendation == "accept_poster"
+
+    # The chairs release; the author reads the meta-review signed "Area chair".
+    scenarios.set_phase(scenario.workshop, Phase.DECISIONS)
+    stage_decision(submission=scenario.paper, outcome="accept_poster", by=scenario.chair)
+    scenarios.release_now(workshop=scenario.workshop, by=scenario.chair)
+    page.get_by_role("button", name="Sign out").click()
+    login(scenario.author.email, base.PASSWORD)
+    page.goto(f"/review/paper/{scenario.workshop.slug}/1/author-view/")
+    card = page.locator("article.meta-review")
+    assert "Area chair" in card.inner_text()
+    assert "All reviewers liked the method." in card.inner_text()
+    text = page.content()
+    assert AC_NAME not in text and "Lean accept." not in text
+    flows.snap(page, "author-meta-review")
