@@ -5,7 +5,7 @@ the author reads it, signed "Area chair"."""
 import pytest
 
 from reviews.enums import MetaReviewState, Phase
-from reviews.models import AreaChairAssignment, MetaReview
+from reviews.models import AreaChairAssignment, EmergencyReviewerRequest, MetaReview
 from reviews.services.decisions import stage_decision
 from tests import factories as base
 from tests import scenarios
@@ -52,6 +52,27 @@ def test_area_chair_writes_a_meta_review_the_author_reads_it_unsigned(page, logi
     assert "Meta-review submitted." in page.locator(".messages").inner_text()
     meta = MetaReview.objects.get()
     assert meta.state == MetaReviewState.SUBMITTED and meta.recommendation == "accept_poster"
+
+    # An emergency reviewer: asked by the area chair, handled by a chair from the overview.
+    page.get_by_text("Ask the chairs for an emergency reviewer").click()
+    page.get_by_label("Why (for the chairs)").fill("Reviewer 2 dropped out.")
+    page.get_by_role("button", name="Ask for an emergency reviewer").click()
+    assert "the request is open" in page.content()
+    page.get_by_role("button", name="Sign out").click()
+    login(scenario.chair.email, base.PASSWORD)
+    page.goto(f"/review/{scenario.workshop.slug}/manage/paper/1/")
+    assert "Lean accept." in page.content()  # the confidential note, for the chairs
+    flows.snap(page, "chair-paper-area-chair")
+    page.goto(f"/w/{scenario.workshop.slug}/manage/")
+    requests = page.locator("section", has_text="Emergency reviewer requests")
+    assert "Reviewer 2 dropped out." in requests.inner_text()
+    requests.get_by_role("button", name="Mark handled").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Request marked handled." in page.locator(".messages").inner_text()
+    assert EmergencyReviewerRequest.objects.get().handled_by == scenario.chair
+    page.goto(f"/review/{scenario.workshop.slug}/manage/decisions/")
+    assert page.get_by_role("cell", name="Accept as poster", exact=True).is_visible()
+    flows.snap(page, "chair-decisions-area-chair")
 
     # The chairs release; the author reads the meta-review signed "Area chair".
     scenarios.set_phase(scenario.workshop, Phase.DECISIONS)

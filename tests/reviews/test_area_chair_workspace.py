@@ -244,6 +244,8 @@ def _papers_with_meta_reviews(s, start, n, reviewer):
 def test_chair_pages_with_recommendations_queries_constant(scenario, login, name):
     set_phase(scenario.workshop, Phase.DISCUSSION)
     url = reverse(name, args=[scenario.workshop.slug])
+    if name == "reviews:manage":
+        url += "?cols=ac"  # the optional column of the area chair's recommendation
     _papers_with_meta_reviews(scenario, 0, 2, scenario.assigned)
     client = login(scenario.chair)
     few, response = _count(client, url)
