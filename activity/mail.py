@@ -28,6 +28,7 @@ _PAPER_KEYS = (
     (re.compile(r"^area-chair-assignment:(\d+)(?::|$)"), "area_chair_assignment"),
     (re.compile(r"^review-reminder:(\d+):"), "assignment"),
     (re.compile(r"^comment:(\d+):"), "comment"),
+    (re.compile(r"^emergency-request:(\d+):"), "submission"),
     # camera-ready (publication/services/reminders.py and camera_ready.py)
     (re.compile(r"^camera-remind:[^:]+:(\d+):"), "submission"),  # <reminder uuid>:<paper>:
     (re.compile(r"^camera-due:(\d+):"), "submission"),

@@ -230,7 +230,23 @@ class CriterionForm(forms.ModelForm):
         return super().save(commit)
 
 
+# The area chairs' section of the review settings page.
+AREA_CHAIR_SETTINGS = (
+    "area_chairs_per_paper",
+    "area_chairs_stage_decisions",
+    "reviewers_see_area_chair_name",
+)
+
+
 class SettingsForm(VersionedFormMixin, forms.ModelForm):
+    @property
+    def area_chair_fields(self):
+        return [self[name] for name in AREA_CHAIR_SETTINGS]
+
+    @property
+    def main_fields(self):
+        return [f for f in self.visible_fields() if f.name not in AREA_CHAIR_SETTINGS]
+
     class Meta:
         model = ReviewSettings
         fields = [
@@ -241,12 +257,31 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
             "late_reviews_until",
             "default_reviews_per_paper",
             "guidelines",
+            *AREA_CHAIR_SETTINGS,
         ]
         widgets = {
             "guidelines": forms.Textarea(attrs={"rows": 10}),
             "bidding_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "late_reviews_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "area_chairs_per_paper": forms.NumberInput(attrs={"min": 1, "max": 5}),
         }
+        labels = {"area_chairs_per_paper": "Area chairs per paper"}
+        help_texts = {
+            "area_chairs_per_paper": "How many area chairs the assignment gives each paper."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it (an older page, a script) keeps the saved number.
+        self.fields["area_chairs_per_paper"].required = False
+
+    def clean_area_chairs_per_paper(self):
+        value = self.cleaned_data.get("area_chairs_per_paper")
+        if value is None:
+            return self.instance.area_chairs_per_paper
+        if not 1 <= value <= 5:
+            raise ValidationError("Between 1 and 5 area chairs per paper.")
+        return value
 
 
 class ConflictForm(forms.Form):

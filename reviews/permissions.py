@@ -246,8 +246,9 @@ def _compute(user, submission, *, now=None) -> PaperRights:
         can_read_discussion=manager or ((reviewer_sees or ac_sees) and phase.can_discuss),
         can_discuss=manager or ((reviewer_sees or ac_sees) and phase.can_discuss),
         can_assign=manager,
+        # An area chair stages (never releases, never corrects) the decision of their papers.
         can_decide=phase.can_decide
-        and (manager or (area_chair and settings.area_chairs_stage_decisions)),
+        and (manager or (area_chair and settings.area_chairs_stage_decisions and not released)),
         author_can_see_decision=is_author and released,
         # The paper's own release opens its reviews, whatever phase the workshop is in.
         author_can_see_reviews=is_author and (released or responding),

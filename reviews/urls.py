@@ -77,4 +77,5 @@ urlpatterns = [
     path("<slug:slug>/manage/outbox/", chair.outbox, name="outbox"),
     path("<slug:slug>/manage/outbox/<int:pk>/resend/", chair.outbox_resend, name="outbox_resend"),
     path("<slug:slug>/manage/remind/", chair.remind_late, name="remind_late"),
+    path("", include("reviews.area_chair_urls")),
 ]

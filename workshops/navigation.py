@@ -162,7 +162,7 @@ def chair_tabs(workshop, view_name: str | None, tabs: tuple[Tab, ...] = CHAIR_TA
 class UserNav:
     """What the header offers a signed-in user, from one query over their memberships."""
 
-    reviewing: list = field(default_factory=list)  # workshops whose committee they are on
+    reviewing: list = field(default_factory=list)  # workshops they review or area-chair in
     chairing: list = field(default_factory=list)  # workshops they chair
 
     @property

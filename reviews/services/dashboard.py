@@ -13,8 +13,8 @@ from submissions.enums import SubmissionState
 from workshops.enums import MemberRole
 from workshops.models import Membership, ReviewCriterion
 
-from ..enums import ReviewState
-from ..models import Assignment, Decision, Review, ReviewScore
+from ..enums import MetaReviewState, ReviewState
+from ..models import Assignment, Decision, MetaReview, Review, ReviewScore
 from ..permissions import papers_for_manager, reviews_due
 
 
@@ -32,6 +32,8 @@ class PaperRow:
     decision: str = ""
     decision_label: str = ""
     released: bool = False
+    # The area chair's recommendation (a submitted meta-review), as a label.
+    ac_recommendation: str = ""
 
     def get_state_display(self) -> str:
         """The human label ("Submitted"), like ``Submission.get_state_display``."""
@@ -110,6 +112,15 @@ def paper_rows(workshop, user, *, sort: str = "number", state: str = "", missing
             rows[sid].decision = outcome
             rows[sid].decision_label = DecisionOutcome(outcome).label
             rows[sid].released = released is not None
+    for sid, recommendation in (
+        MetaReview.objects.filter(
+            assignment__submission__workshop=workshop, state=MetaReviewState.SUBMITTED
+        )
+        .order_by("-assignment_id")
+        .values_list("assignment__submission_id", "recommendation")
+    ):
+        if sid in rows:
+            rows[sid].ac_recommendation = DecisionOutcome(recommendation).label
     result = list(rows.values())
     if state:
         result = [r for r in result if r.state == state]

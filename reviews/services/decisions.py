@@ -29,6 +29,7 @@ from ..models import (
     DecisionCorrection,
     DecisionRelease,
     DecisionTemplate,
+    MetaReview,
     Review,
 )
 from ..permissions import (
@@ -41,6 +42,7 @@ from ..permissions import (
 )
 from . import ReviewFlowError
 from .emails import one_line, site_url
+from .meta_reviews import meta_reviews_text, submitted_meta_reviews
 from .questions import answers_prefetch
 from .templating import default_template, render_template
 
@@ -339,6 +341,8 @@ def reviews_text(submission, decision=None, reviews=None) -> str:
     lines = []
     if decision is not None and decision.comments.strip():
         lines += ["Comments from the program committee", "", decision.comments.strip(), ""]
+    # The area chair's submitted meta-review, signed "Area chair" (never a name).
+    lines += meta_reviews_text(submitted_meta_reviews(submission))
     for review in reviews:
         lines += [f"--- {review.assignment.label} ---"]
         lines.append(f"Overall recommendation: {review.recommendation_label}")
@@ -501,7 +505,8 @@ def notify_release(release_id: int) -> int:
 
 def staged_fingerprint(workshop, decisions) -> str:
     """A digest of what a release would send: the staged decisions (outcome, comments), the
-    submitted reviews of their papers and the workshop's letter templates. Two queries."""
+    submitted reviews and meta-reviews of their papers and the workshop's letter templates.
+    Three queries."""
     digest = hashlib.sha256()
     ids = sorted(d.submission_id for d in decisions)
     for d in sorted(decisions, key=lambda d: d.submission_id):
@@ -513,6 +518,12 @@ def staged_fingerprint(workshop, decisions) -> str:
         .values_list("pk", "updated_at")
     ):
         digest.update(f"r{pk}:{updated.isoformat()}|".encode())
+    for pk, updated in (
+        MetaReview.objects.filter(assignment__submission_id__in=ids)
+        .order_by("pk")
+        .values_list("pk", "updated_at")
+    ):
+        digest.update(f"m{pk}:{updated.isoformat()}|".encode())
     for outcome, updated in (
         DecisionTemplate.objects.filter(workshop=workshop)
         .order_by("outcome")

@@ -16,16 +16,22 @@ from ..forms import AuthorConflictForm
 from ..models import Conflict, Decision
 from ..services.conflicts import add_conflict, committee_of
 from ..services.decisions import author_reviews
+from ..services.meta_reviews import released_meta_reviews
 from .common import paper_or_404
 
 
 def author_review_context(submission, rights) -> dict:
     """Context of the ``reviews/includes/author_reviews.html`` include, for any author page."""
     if not rights.author_can_see_decision:
-        return {"decision": None, "author_reviews": []}
+        return {"decision": None, "author_reviews": [], "meta_reviews": []}
     decision = Decision.objects.filter(submission=submission).first()
     reviews = author_reviews(submission) if rights.author_can_see_reviews else []
-    return {"decision": decision, "author_reviews": reviews}
+    # The area chair's meta-review, signed "Area chair", once the decision is released.
+    return {
+        "decision": decision,
+        "author_reviews": reviews,
+        "meta_reviews": released_meta_reviews(submission),
+    }
 
 
 @login_required

@@ -107,6 +107,13 @@ def _dashboard_columns(criteria) -> list[Column]:
         ),
         Column("reviews", "Reviews", sort="reviews", numeric=True, title="Submitted / assigned"),
         Column("missing", "Missing", sort="missing", numeric=True, title="Reviews missing"),
+        Column(
+            "ac",
+            "AC rec.",
+            optional=True,
+            default=False,
+            title="The area chair's recommendation",
+        ),
         Column("decision", "Decision", sort="decision"),
     ]
 

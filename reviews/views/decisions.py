@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from submissions.enums import SubmissionState
 
-from ..enums import ReviewState, outcomes_for
-from ..models import Decision
+from ..enums import DecisionOutcome, MetaReviewState, ReviewState, outcomes_for
+from ..models import AreaChairAssignment, Decision, MetaReview
 from ..permissions import excluded_submission_ids, papers_for_manager, review_settings
 from ..services import ReviewFlowError
 from ..services.decisions import (
@@ -28,13 +28,32 @@ from .common import managed_workshop_or_404, paper_or_404
 
 
 def _papers_to_decide(user, workshop):
-    """Papers in review the chair may decide on, with their staged decision and review counts
-    (one query)."""
+    """Papers in review the chair may decide on, with their staged decision (and who staged
+    it), review counts, mean recommendation and the area chair's recommendation (one query)."""
     return (
         papers_for_manager(user, workshop)
         .filter(state=SubmissionState.SUBMITTED)
-        .select_related("decision")
+        .select_related("decision__decided_by")
         .annotate(
+            mean=Avg(
+                "assignments__review__recommendation",
+                filter=Q(
+                    assignments__state="active",
+                    assignments__review__state=ReviewState.SUBMITTED,
+                ),
+            ),
+            ac_recommendation=Subquery(
+                MetaReview.objects.filter(
+                    assignment__submission=OuterRef("pk"), state=MetaReviewState.SUBMITTED
+                )
+                .order_by("assignment_id")
+                .values("recommendation")[:1]
+            ),
+            staged_by_area_chair=Exists(
+                AreaChairAssignment.objects.filter(
+                    submission=OuterRef("pk"), area_chair=OuterRef("decision__decided_by")
+                )
+            ),
             assigned=Count("assignments", filter=Q(assignments__state="active"), distinct=True),
             submitted=Count(
                 "assignments",
@@ -52,6 +71,9 @@ def _cell_context(workshop, paper, outcomes, *, error=""):
     staged = getattr(paper, "decision", None)
     if staged is not None and staged.is_released:
         staged = None
+    recommendation = getattr(paper, "ac_recommendation", None)
+    if recommendation:
+        paper.ac_recommendation_label = DecisionOutcome(recommendation).label
     return {
         "workshop": workshop,
         "paper": paper,

@@ -514,7 +514,7 @@ def discussion(request, slug, number):
             else:
                 messages.success(request, "Message posted.")
                 return redirect("reviews:discussion", slug=slug, number=number)
-    labels = speaker_labels(submission)
+    labels = speaker_labels(submission, viewer=request.user)
     comments = list(
         Comment.objects.filter(submission=submission).only("id", "author_id", "body", "created_at")
     )
