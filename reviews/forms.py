@@ -8,7 +8,7 @@ from workshops.concurrency import VersionedFormMixin
 from workshops.markdown import render_markdown
 from workshops.models import ReviewCriterion, Topic
 
-from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, outcomes_for
+from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, Phase, outcomes_for
 from .models import DecisionTemplate, ReviewerProfile, ReviewQuestion, ReviewSettings
 from .services.reviewing import TEXT_FIELDS, ReviewInput
 from .services.templating import PLACEHOLDERS, validate_template
@@ -208,12 +208,29 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
             "late_reviews_until",
             "default_reviews_per_paper",
             "guidelines",
+            "response_enabled",
+            "response_word_limit",
+            "response_reviews",
         ]
         widgets = {
             "guidelines": forms.Textarea(attrs={"rows": 10}),
             "bidding_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "late_reviews_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
+        help_texts = {
+            "response_enabled": "Authors read the reviews and answer them between reviewing "
+            "and discussion; the deadline is the call's “Author response” date.",
+            "response_word_limit": "Counted on the server; a longer response is refused.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        # The response phase exists only when the chairs enabled it.
+        if cleaned.get("phase") == Phase.RESPONSE and not cleaned.get("response_enabled"):
+            self.add_error("phase", "Enable the author response below before moving to its phase.")
+        if cleaned.get("response_enabled") and not cleaned.get("response_word_limit"):
+            self.add_error("response_word_limit", "Give a word limit of at least 1.")
+        return cleaned
 
 
 class ConflictForm(forms.Form):

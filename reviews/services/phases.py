@@ -43,7 +43,10 @@ def _record_phase(workshop, before, after, *, by=None, message=""):
 
 
 def phase_by_dates(settings, now) -> str:
-    """The phase the calendar implies (never past discussion: decisions are a chair's call)."""
+    """The phase the calendar implies (never past discussion: decisions are a chair's call).
+
+    Reviews due → the author response when enabled (until the response deadline; without a
+    response date the chairs move on by hand) → discussion."""
     workshop = settings.workshop
     submission = workshop.submission_deadline
     due = reviews_due(workshop)
@@ -55,6 +58,14 @@ def phase_by_dates(settings, now) -> str:
         return Phase.BIDDING
     if due is None or now <= due:
         return Phase.REVIEWING
+    if settings.response_enabled:
+        # The author response follows the reviews when the chairs enabled it; the phase stays
+        # until the last response deadline (a paper's own extension included) has passed.
+        from .responses import latest_deadline
+
+        last = latest_deadline(workshop)
+        if last is None or now <= last:
+            return Phase.RESPONSE
     return Phase.DISCUSSION
 
 

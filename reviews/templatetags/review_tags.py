@@ -77,6 +77,7 @@ MAIL_KINDS = {
     "reviews.reminder": "Review reminder",
     "reviews.declined": "Review declined",
     "reviews.comment": "Discussion message",
+    "reviews.response": "Author response arrived",
     "submission.submitted": "Submission received",
     "submission.updated": "Submission updated",
     "submission.withdrawn": "Submission withdrawn",
