@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils.html import escape
 
 from accounts.models import User
@@ -223,13 +224,25 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
             "response_word_limit": "Counted on the server; a longer response is refused.",
         }
 
+    # Posted by the page; a post without them (an older page, a script) keeps the saved ones.
+    KEPT_WHEN_MISSING = ("response_word_limit", "response_reviews")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.KEPT_WHEN_MISSING:
+            self.fields[name].required = False
+        limit = self.fields["response_word_limit"]
+        limit.validators.append(MinValueValidator(1))
+        limit.widget.attrs["min"] = 1
+
     def clean(self):
         cleaned = super().clean()
+        for name in self.KEPT_WHEN_MISSING:
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
         # The response phase exists only when the chairs enabled it.
         if cleaned.get("phase") == Phase.RESPONSE and not cleaned.get("response_enabled"):
             self.add_error("phase", "Enable the author response below before moving to its phase.")
-        if cleaned.get("response_enabled") and not cleaned.get("response_word_limit"):
-            self.add_error("response_word_limit", "Give a word limit of at least 1.")
         return cleaned
 
 
