@@ -14,7 +14,7 @@ class ResponseForm(VersionedFormMixin, forms.Form):
     count."""
 
     text = forms.CharField(
-        label="Your response",
+        label="Response text",
         required=False,
         widget=forms.Textarea(attrs={"rows": 16}),
     )

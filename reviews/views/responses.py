@@ -78,7 +78,7 @@ def author_response(request, slug, number):
             form.refuse(conflict, {})
             conflict.changes = [
                 FieldChange(
-                    label="Your response",
+                    label="Response text",
                     yours=form.cleaned_data["text"],
                     saved=current.text if current is not None else "",
                 )
