@@ -45,8 +45,8 @@ def _record_phase(workshop, before, after, *, by=None, message=""):
 def phase_by_dates(settings, now) -> str:
     """The phase the calendar implies (never past discussion: decisions are a chair's call).
 
-    Reviews due → the author response when enabled (until the response deadline; without a
-    response date the chairs move on by hand) → discussion."""
+    Reviews due → the author response when enabled and the call has its date (until the last
+    response deadline) → discussion."""
     workshop = settings.workshop
     submission = workshop.submission_deadline
     due = reviews_due(workshop)
@@ -64,7 +64,7 @@ def phase_by_dates(settings, now) -> str:
         from .responses import latest_deadline
 
         last = latest_deadline(workshop)
-        if last is None or now <= last:
+        if last is not None and now <= last:
             return Phase.RESPONSE
     return Phase.DISCUSSION
 

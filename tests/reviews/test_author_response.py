@@ -366,6 +366,7 @@ def test_the_calendar_moves_through_the_response(scenario):
 
     settings.response_enabled = True
     settings.save()
+    assert phase_by_dates(settings, now) == Phase.DISCUSSION  # enabled, but not dated
     date = response_date(s.workshop, now + dt.timedelta(days=2))
     assert advance_by_dates(now) == 1
     settings.refresh_from_db()
