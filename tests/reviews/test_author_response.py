@@ -310,7 +310,9 @@ def test_versions_are_kept_and_the_changes_shown_after_the_response(scenario, lo
     enable_response(s.workshop)
     assert post_response(login(s.author), s, "We fixed the ablation.").status_code == 302
 
-    # Past its deadline, the reviewer may still update a submitted review after the response.
+    # Past its deadline, the reviewer may still update a submitted review after the response,
+    # which the review form shows.
+    assert "We fixed the ablation." in login(s.assigned).get(edit).content.decode()
     from reviews.models import Review
 
     review = Review.objects.get(assignment=s.assignment)
