@@ -29,6 +29,7 @@ _PAPER_KEYS = (
     (re.compile(r"^review-reminder:(\d+):"), "assignment"),
     (re.compile(r"^comment:(\d+):"), "comment"),
     (re.compile(r"^emergency-request:(\d+):"), "submission"),
+    (re.compile(r"^response:(\d+):"), "submission"),  # the author response arrived
     # camera-ready (publication/services/reminders.py and camera_ready.py)
     (re.compile(r"^camera-remind:[^:]+:(\d+):"), "submission"),  # <reminder uuid>:<paper>:
     (re.compile(r"^camera-due:(\d+):"), "submission"),

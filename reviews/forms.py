@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils.html import escape
 
 from accounts.models import User
@@ -9,7 +10,7 @@ from workshops.enums import MemberRole
 from workshops.markdown import render_markdown
 from workshops.models import ReviewCriterion, Topic
 
-from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, outcomes_for
+from .enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, Phase, outcomes_for
 from .models import DecisionTemplate, ReviewerProfile, ReviewQuestion, ReviewSettings
 from .services.reviewing import TEXT_FIELDS, ReviewInput
 from .services.templating import PLACEHOLDERS, validate_template
@@ -236,6 +237,7 @@ AREA_CHAIR_SETTINGS = (
     "area_chairs_stage_decisions",
     "reviewers_see_area_chair_name",
 )
+RESPONSE_SETTINGS = ("response_enabled", "response_word_limit", "response_reviews")
 
 
 class SettingsForm(VersionedFormMixin, forms.ModelForm):
@@ -245,7 +247,12 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
 
     @property
     def main_fields(self):
-        return [f for f in self.visible_fields() if f.name not in AREA_CHAIR_SETTINGS]
+        grouped = {*AREA_CHAIR_SETTINGS, *RESPONSE_SETTINGS}
+        return [f for f in self.visible_fields() if f.name not in grouped]
+
+    @property
+    def response_fields(self):
+        return [self[name] for name in RESPONSE_SETTINGS]
 
     class Meta:
         model = ReviewSettings
@@ -258,6 +265,7 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
             "default_reviews_per_paper",
             "guidelines",
             *AREA_CHAIR_SETTINGS,
+            *RESPONSE_SETTINGS,
         ]
         widgets = {
             "guidelines": forms.Textarea(attrs={"rows": 10}),
@@ -267,13 +275,22 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
         }
         labels = {"area_chairs_per_paper": "Area chairs per paper"}
         help_texts = {
-            "area_chairs_per_paper": "How many area chairs the assignment gives each paper."
+            "area_chairs_per_paper": "How many area chairs the assignment gives each paper.",
+            "response_enabled": "Authors read the reviews and answer them between reviewing "
+            "and discussion; the deadline is the call's “Author response” date.",
+            "response_word_limit": "Counted on the server; a longer response is refused.",
         }
+
+    # Posted by the page; a post without them (an older page, a script) keeps the saved ones.
+    KEPT_WHEN_MISSING = ("area_chairs_per_paper", "response_word_limit", "response_reviews")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A form posted without it (an older page, a script) keeps the saved number.
-        self.fields["area_chairs_per_paper"].required = False
+        for name in self.KEPT_WHEN_MISSING:
+            self.fields[name].required = False
+        limit = self.fields["response_word_limit"]
+        limit.validators.append(MinValueValidator(1))
+        limit.widget.attrs["min"] = 1
 
     def clean_area_chairs_per_paper(self):
         value = self.cleaned_data.get("area_chairs_per_paper")
@@ -282,6 +299,16 @@ class SettingsForm(VersionedFormMixin, forms.ModelForm):
         if not 1 <= value <= 5:
             raise ValidationError("Between 1 and 5 area chairs per paper.")
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.KEPT_WHEN_MISSING:
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        # The response phase exists only when the chairs enabled it.
+        if cleaned.get("phase") == Phase.RESPONSE and not cleaned.get("response_enabled"):
+            self.add_error("phase", "Enable the author response below before moving to its phase.")
+        return cleaned
 
 
 class ConflictForm(forms.Form):

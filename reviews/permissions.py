@@ -110,6 +110,10 @@ class PaperRights:
     is_area_chair: bool = False
     area_chair_assignment_id: int | None = None
     can_meta_review: bool = False
+    # Chairs and the paper's area chairs compare the submitted versions of its reviews.
+    can_see_review_versions: bool = False
+    # The paper's reviewers, area chairs and chairs read its author response ("Authors").
+    can_read_response: bool = False
     has_submitted_review: bool = False
     deadline: dt.datetime | None = None
     decision_released: bool = False
@@ -145,7 +149,7 @@ class PaperRights:
 def _compute(user, submission, *, now=None) -> PaperRights:
     from submissions.models import Authorship
 
-    from .models import AreaChairAssignment, Assignment, Conflict, Decision
+    from .models import AreaChairAssignment, Assignment, AuthorResponse, Conflict, Decision
 
     workshop = submission.workshop
     settings = review_settings(workshop)
@@ -166,8 +170,11 @@ def _compute(user, submission, *, now=None) -> PaperRights:
             _released=Exists(
                 Decision.objects.filter(submission=OuterRef("pk"), released_at__isnull=False)
             ),
+            _responded=Exists(
+                AuthorResponse.objects.filter(submission=OuterRef("pk"), submitted_at__isnull=False)
+            ),
         )
-        .values("_conflicted", "_author", "_released", "state")
+        .values("_conflicted", "_author", "_released", "_responded", "state")
         .first()
     )
     if row is None:
@@ -210,6 +217,14 @@ def _compute(user, submission, *, now=None) -> PaperRights:
         or (committee and in_review and phase.committee_sees_all_papers)
     )
     can_review = assigned and phase.can_review
+    # Once the authors responded, a reviewer may update a submitted review while the phase
+    # allows reviewing (response and discussion), past the review deadline.
+    update_after_response = bool(
+        can_review
+        and submitted
+        and row["_responded"]
+        and (phase.authors_respond or phase.can_discuss)
+    )
     visibility = others_visibility(phase, settings)
     reviewer_sees = assigned and (
         visibility == Visibility.ALWAYS or (visibility == Visibility.AFTER_OWN and submitted)
@@ -232,6 +247,8 @@ def _compute(user, submission, *, now=None) -> PaperRights:
         is_area_chair=area_chair,
         area_chair_assignment_id=ac_assignment_id,
         can_meta_review=ac_sees and not released,
+        can_see_review_versions=manager or ac_sees,
+        can_read_response=manager or assigned or area_chair,
         has_submitted_review=submitted,
         deadline=deadline,
         decision_released=released,
@@ -239,7 +256,7 @@ def _compute(user, submission, *, now=None) -> PaperRights:
         can_see_authors=manager or (can_view and not workshop.hides_authors_from_reviewers),
         can_bid=committee and in_review and phase.can_bid and state == SubmissionState.SUBMITTED,
         can_review=can_review,
-        review_open=can_review and (deadline is None or now <= deadline),
+        review_open=can_review and (deadline is None or now <= deadline or update_after_response),
         can_see_reviews=can_see_reviews,
         can_see_reviewer_names=manager or area_chair,
         can_see_confidential=manager,

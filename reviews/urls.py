@@ -1,11 +1,13 @@
 from django.urls import include, path
 
+from . import response_urls
 from .views import author, chair, committee, decisions, members, questions, reviewer
 
 app_name = "reviews"
 urlpatterns = [
     path("", reviewer.home, name="home"),
     path("", include("reviews.area_chair_urls")),
+    *response_urls.urlpatterns,  # the author response and review versions
     # Personal invitation links.
     path("invitation/<str:token>/accept/", committee.invitation_accept, name="invitation_accept"),
     path(

@@ -62,6 +62,7 @@ CHAIR_TABS: tuple[Tab, ...] = (
         "reviews:manage",
         also=(
             "reviews:manage_paper",
+            "reviews:response_deadline",
             "reviews:manage_reviewer",
             "reviews:remind_late",
             "reviews:paper",

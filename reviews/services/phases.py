@@ -44,8 +44,10 @@ def _record_phase(workshop, before, after, *, by=None, message=""):
 
 
 def phase_by_dates(settings, now) -> str:
-    """The phase the calendar implies (never past discussion: decisions are a chair's call);
-    the author response comes between reviewing and discussion when the call has one."""
+    """The phase the calendar implies (never past discussion: decisions are a chair's call).
+
+    Reviews due → the author response when enabled and the call has its date (until the last
+    response deadline) → discussion."""
     workshop = settings.workshop
     submission = workshop.submission_deadline
     due = reviews_due(workshop)
@@ -58,9 +60,12 @@ def phase_by_dates(settings, now) -> str:
     if due is None or now <= due:
         return Phase.REVIEWING
     if settings.response_enabled:
-        # The author response, until its deadline (extension included), when the call has one.
-        response = workshop.date(DateKind.AUTHOR_RESPONSE)
-        if response is not None and now <= response.effective_at:
+        # The author response follows the reviews when the chairs enabled it; the phase stays
+        # until the last response deadline (a paper's own extension included) has passed.
+        from .responses import latest_deadline
+
+        last = latest_deadline(workshop)
+        if last is not None and now <= last:
             return Phase.RESPONSE
     return Phase.DISCUSSION
 

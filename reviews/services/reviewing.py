@@ -15,7 +15,7 @@ from workshops.models import ReviewCriterion
 from ..enums import CONFIDENCE_SCALE, RECOMMENDATION_SCALE, ReviewState
 from ..models import Assignment, Review, ReviewScore
 from ..permissions import forget_rights, paper_rights
-from . import ReviewFlowError
+from . import ReviewFlowError, review_versions
 from . import questions as custom_questions
 
 TEXT_FIELDS = ("summary", "strengths", "weaknesses", "comments", "confidential_note")
@@ -155,6 +155,8 @@ def save_review(
         if not created and after != before:
             review.version = bump(Review, review.pk)
         if final and (not was_submitted or after != before):
+            # Every submitted version is kept (chairs and area chairs compare them).
+            review_versions.store_version(review, submission=submission, when=now or timezone.now())
             new_levels = {"recommendation": recommendation, "confidence": confidence}
             record(
                 workshop=submission.workshop_id,

@@ -78,6 +78,7 @@ MAIL_KINDS = {
     "reviews.declined": "Review declined",
     "reviews.comment": "Discussion message",
     "reviews.emergency_request": "Emergency reviewer request",
+    "reviews.response": "Author response arrived",
     "submission.submitted": "Submission received",
     "submission.updated": "Submission updated",
     "submission.withdrawn": "Submission withdrawn",
