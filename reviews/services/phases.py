@@ -8,7 +8,6 @@ from django.utils import timezone
 from activity.models import Kind
 from activity.services import record
 from workshops.concurrency import bump
-from workshops.enums import DateKind
 
 from ..enums import Phase
 from ..models import ReviewSettings
