@@ -60,6 +60,7 @@ from reviews.permissions import forget_settings
 from reviews.services import questions as question_answers
 from reviews.services.conflicts import active_conflict_pairs, detect_conflicts
 from reviews.services.phases import phase_by_dates
+from reviews.services.review_versions import snapshot_of
 from submissions.enums import FileKind, SubmissionState
 from submissions.models import (
     Authorship,
@@ -275,31 +276,6 @@ def load(stdout=None, *, now: dt.datetime | None = None) -> dict[str, int]:
 
 def _date(workshop, kind: str) -> dt.datetime:
     return workshop.date(kind).effective_at
-
-
-def _snapshot(review: Review) -> dict:
-    """What the reviewer submitted: the recommendation, confidence, texts, scores by criterion
-    id and custom answers by question id."""
-    return {
-        "recommendation": review.recommendation,
-        "confidence": review.confidence,
-        **{
-            name: getattr(review, name)
-            for name in ("summary", "strengths", "weaknesses", "comments", "confidential_note")
-        },
-        "scores": {
-            str(criterion_id): value
-            for criterion_id, value in review.scores.order_by("criterion_id").values_list(
-                "criterion_id", "value"
-            )
-        },
-        "answers": {
-            str(question_id): value
-            for question_id, value in review.answers.order_by("question_id").values_list(
-                "question_id", "value"
-            )
-        },
-    }
 
 
 @transaction.atomic
@@ -587,7 +563,7 @@ def _build(workshop, summary, now) -> None:
     ReviewVersion.objects.create(
         review=review,
         number=2,
-        snapshot=_snapshot(review),
+        snapshot=snapshot_of(review),
         submitted_at=updated,
         after_response=True,
     )
@@ -686,7 +662,7 @@ def _review(assignment, criteria, questions, recommendation: int, *, seed: int, 
         values[questions[1].pk] = True
     question_answers.write_answers(review, question_answers.check_answers(questions, values))
     ReviewVersion.objects.create(
-        review=review, number=1, snapshot=_snapshot(review), submitted_at=when
+        review=review, number=1, snapshot=snapshot_of(review), submitted_at=when
     )
     return review
 
