@@ -275,8 +275,10 @@ def save_submission(
             if submission is None:
                 # Lock the workshop row: numbers are allocated one at a time, and a form
                 # posted twice finds the submission its first post created.
-                locked_workshop = Workshop.objects.select_for_update(of=("self",)).get(
-                    pk=workshop.pk
+                locked_workshop = (
+                    Workshop.objects.select_for_update(of=("self",))
+                    .prefetch_related("dates")
+                    .get(pk=workshop.pk)
                 )
                 if form_token:
                     # The same form again: a double click, or a retry after an error page
@@ -290,9 +292,6 @@ def save_submission(
                         return SaveResult(previous, duplicate=True)
                     if previous is not None:
                         form_token = None
-                locked_workshop = Workshop.objects.prefetch_related("dates").get(
-                    pk=locked_workshop.pk
-                )
                 if not deadlines.can_create(locked_workshop, now=when):
                     raise DeadlinePassed("The call is closed for new submissions.")
                 number = (
