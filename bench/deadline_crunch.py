@@ -486,10 +486,17 @@ def check(result: dict, stack: Stack, pdfs, counter: Counter) -> dict:
     }
 
 
+EXPECTED = {"sign in": 302, "submit": 302, "re-upload": 302}
+
+
 def summarize(label: str, result: dict, checked: dict, n: int) -> dict:
     authors = result["authors"]
     statuses = collections.Counter((phase, status) for a in authors for phase, status in a.statuses)
-    errors = sum(count for (_, status), count in statuses.items() if status >= 400)
+    # An error is any answer but the one a working site gives (a sign-in form shown again,
+    # a redirect to the sign-in page, a 4xx or 5xx page, no answer at all).
+    errors = sum(
+        count for (phase, status), count in statuses.items() if status != EXPECTED.get(phase, 200)
+    )
     submitted = sum(1 for a in authors if ("submit", 302) in a.statuses)
     reuploaded = sum(1 for a in authors if ("re-upload", 302) in a.statuses)
     phases = result["phases"]
@@ -518,7 +525,7 @@ def summarize(label: str, result: dict, checked: dict, n: int) -> dict:
     print(
         f"[{label}] submit: {submitted} accepted in {submit_wall:.2f} s = {row['rate']:.1f} "
         f"submissions/s; p50 {row['submit p50']:.2f} s, p95 {row['submit p95']:.2f} s, "
-        f"p99 {row['submit p99']:.2f} s; errors (any phase) {errors}"
+        f"p99 {row['submit p99']:.2f} s; unexpected answers (any phase) {errors}"
     )
     print(
         f"[{label}] re-upload: {reuploaded} accepted; p50 {row['re-upload p50']:.2f} s, "
