@@ -44,6 +44,7 @@ import hashlib
 import html.parser
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -69,6 +70,7 @@ from fault_outage import (
 )
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+TIMEOUT = 300  # seconds an author waits for an answer (a busy shared machine is slow)
 PASSWORD = "crunch-" + uuid.uuid4().hex[:12]
 
 
@@ -220,8 +222,10 @@ class Author:
         self.number: int | None = None
 
     def _get(self, path: str) -> tuple[int, str]:
-        status, body = request(self.stack.base + path, cookies=self.cookies)
-        return status, body
+        try:
+            return request(self.stack.base + path, cookies=self.cookies, timeout=TIMEOUT)
+        except OSError:
+            return 599, ""  # no answer in time
 
     def _post(self, path: str, body: bytes, content_type: str, phase: str) -> int:
         """POST and, as a browser does, GET the page the answer redirects to."""
@@ -258,24 +262,31 @@ class Author:
             }.items()
         ).encode()
         start = time.monotonic()
-        status, _ = post_for_location(
-            self.stack.base + "/accounts/login/",
-            self.cookies,
-            body,
-            "application/x-www-form-urlencoded",
-        )
+        try:
+            status, _ = post_for_location(
+                self.stack.base + "/accounts/login/",
+                self.cookies,
+                body,
+                "application/x-www-form-urlencoded",
+            )
+        except OSError:
+            status = 599
         self.timings["sign in"] = time.monotonic() - start
         self.statuses.append(("sign in", status))
 
     def open_form(self) -> None:
         status, page = self._get(f"/submissions/{self.slug}/new/")
         self.statuses.append(("form", status))
+        self.body = None
+        if status != 200:
+            return
         fields = fill(page, f"Crunch paper {self.index}", "We study deadlines under load. " * 20)
         fields += [("action", "submit"), ("confirm_warnings", "on")]
         self.body, self.content_type = multipart(fields, {"paper": ("paper.pdf", self.pdfs[0])})
 
     def submit(self) -> None:
-        self._post(f"/submissions/{self.slug}/new/", self.body, self.content_type, "submit")
+        if self.body is not None:
+            self._post(f"/submissions/{self.slug}/new/", self.body, self.content_type, "submit")
 
     def open_edit_form(self) -> None:
         self.body = None
@@ -283,6 +294,8 @@ class Author:
             return
         status, page = self._get(f"/submissions/{self.slug}/{self.number}/edit/")
         self.statuses.append(("edit form", status))
+        if status != 200:
+            return
         fields = fill(page, f"Crunch paper {self.index}", "We study deadlines under load. " * 20)
         fields += [("action", "save"), ("confirm_warnings", "on")]
         self.body, self.content_type = multipart(fields, {"paper": ("paper-v2.pdf", self.pdfs[1])})
@@ -308,7 +321,7 @@ def post_for_location(url: str, cookies: dict, body: bytes, content_type: str):
     }
     req = urllib.request.Request(url, data=body, headers=headers)
     try:
-        response = OPENER.open(req, timeout=120)
+        response = OPENER.open(req, timeout=TIMEOUT)
     except urllib.error.HTTPError as exc:
         response = exc
     response.read()
@@ -583,6 +596,8 @@ def main() -> int:
         "--redis-db", type=int, default=14, help="the Redis database it empties and uses"
     )
     args = parser.parse_args()
+    # A terminated run still stops the servers it started (the ``finally`` of ``crunch``).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     codes = [c.resolve() for c in (args.code or [ROOT])]
 
     database_url = os.environ.get("DATABASE_URL", "")
