@@ -37,11 +37,15 @@ def detect_on_submission_save(sender, instance, created=False, raw=False, **kwar
 def detect_on_authors_change(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    workshop_id = (
-        Submission.objects.filter(pk=instance.submission_id)
-        .values_list("workshop_id", flat=True)
-        .first()
-    )
+    if Authorship.submission.is_cached(instance):
+        # Saved through its submission (the authors' form): no query needed.
+        workshop_id = instance.submission.workshop_id
+    else:
+        workshop_id = (
+            Submission.objects.filter(pk=instance.submission_id)
+            .values_list("workshop_id", flat=True)
+            .first()
+        )
     if workshop_id:
         queue_detection(workshop_id)
 

@@ -197,7 +197,13 @@ class SubmissionForm(VersionedFormMixin, forms.ModelForm):
         upload = self.cleaned_data.get("paper")
         if not upload:
             return None
-        self.checked_paper = pdf.check_pdf(upload, max_mb=self.workshop.max_pdf_size_mb)
+        # The text of the first pages is read for the anonymity scan, which only a
+        # double-blind call makes (submissions.views.author).
+        self.checked_paper = pdf.check_pdf(
+            upload,
+            max_mb=self.workshop.max_pdf_size_mb,
+            read_text=self.workshop.is_double_blind,
+        )
         return upload
 
     def clean_supplement(self):

@@ -89,6 +89,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# A worker keeps its database connection between requests (checked before reuse) instead of
+# opening one per request: at a submission deadline the connection set-up was a visible share
+# of every request (docs/benchmarks.md, "Deadline crunch").
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 
 def sqlite_file_options(database: dict) -> dict:

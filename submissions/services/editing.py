@@ -139,13 +139,18 @@ def link_authorships_for_address(user, email: str) -> int:
 # --- Saving the form ---------------------------------------------------------------------------
 
 
-def _store_file(submission, checked, kind: str, *, by, warnings=None, stored: list):
+def _store_file(
+    submission, checked, kind: str, *, by, warnings=None, stored: list, created: bool = False
+):
     """Store ``checked`` as the next version of ``kind``; None (nothing stored) when it is
-    the same file as the latest version (same sha256): re-uploading a file is not a change."""
+    the same file as the latest version (same sha256): re-uploading a file is not a change.
+    ``created``: the submission was created in this transaction, so it has no file yet."""
     from ..models import SubmissionFile
 
     latest = (
-        SubmissionFile.objects.filter(submission=submission, kind=kind)
+        None
+        if created
+        else SubmissionFile.objects.filter(submission=submission, kind=kind)
         .order_by("-version")
         .only("version", "sha256")
         .first()
@@ -172,16 +177,19 @@ def _store_file(submission, checked, kind: str, *, by, warnings=None, stored: li
     return record
 
 
-def _sync_authors(submission, entries: list[AuthorEntry], *, by) -> tuple[list, bool, list]:
+def _sync_authors(
+    submission, entries: list[AuthorEntry], *, by, created: bool = False
+) -> tuple[list, bool, list]:
     """Make the authorships match ``entries`` (in order); keep links and ids of kept authors.
 
     Returns the authorships that are new, whether anything changed, and the authorships that
     were removed (deleted rows, for the e-mail telling them). Raises
     :class:`AuthorRemovalNotAllowed` when ``by`` may not remove authors (``can_remove_authors``).
+    ``created``: the submission was created in this transaction, so it has no author yet.
     """
     from ..models import Authorship
 
-    existing = {a.email.lower(): a for a in submission.authors.all()}
+    existing = {} if created else {a.email.lower(): a for a in submission.authors.all()}
     wanted = [e.email.strip().lower() for e in entries]
     linked = users_by_verified_email(wanted)
     changed = False
@@ -267,8 +275,10 @@ def save_submission(
             if submission is None:
                 # Lock the workshop row: numbers are allocated one at a time, and a form
                 # posted twice finds the submission its first post created.
-                locked_workshop = Workshop.objects.select_for_update(of=("self",)).get(
-                    pk=workshop.pk
+                locked_workshop = (
+                    Workshop.objects.select_for_update(of=("self",))
+                    .prefetch_related("dates")
+                    .get(pk=workshop.pk)
                 )
                 if form_token:
                     # The same form again: a double click, or a retry after an error page
@@ -282,9 +292,6 @@ def save_submission(
                         return SaveResult(previous, duplicate=True)
                     if previous is not None:
                         form_token = None
-                locked_workshop = Workshop.objects.prefetch_related("dates").get(
-                    pk=locked_workshop.pk
-                )
                 if not deadlines.can_create(locked_workshop, now=when):
                     raise DeadlinePassed("The call is closed for new submissions.")
                 number = (
@@ -333,22 +340,30 @@ def save_submission(
                     submission.save()
 
             topic_ids = {t.pk for t in topics}
-            if set(submission.topics.values_list("pk", flat=True)) != topic_ids:
+            if created:
+                # A new submission has no topics yet: one INSERT, no read of what is there.
+                submission.topics.add(*topic_ids)
+            elif set(submission.topics.values_list("pk", flat=True)) != topic_ids:
                 submission.topics.set(topic_ids)
-                if not created:
-                    changes.append("topics")
+                changes.append("topics")
             if field_answers is not None and _save_field_answers(submission, field_answers):
                 if not created:
                     changes.append("form fields")
             new_authors, authors_changed, removed_authors = _sync_authors(
-                submission, authors, by=by
+                submission, authors, by=by, created=created
             )
             if authors_changed and not created:
                 changes.append("authors")
             record = None
             if paper is not None:
                 record = _store_file(
-                    submission, paper, FileKind.PAPER, by=by, warnings=paper_warnings, stored=stored
+                    submission,
+                    paper,
+                    FileKind.PAPER,
+                    by=by,
+                    warnings=paper_warnings,
+                    stored=stored,
+                    created=created,
                 )
             if record is not None:
                 changes.append(f"paper v{record.version}")
@@ -364,7 +379,12 @@ def save_submission(
             record = None
             if supplement is not None:
                 record = _store_file(
-                    submission, supplement, FileKind.SUPPLEMENT, by=by, stored=stored
+                    submission,
+                    supplement,
+                    FileKind.SUPPLEMENT,
+                    by=by,
+                    stored=stored,
+                    created=created,
                 )
             if record is not None:
                 changes.append(f"supplement v{record.version}")
@@ -379,16 +399,11 @@ def save_submission(
                 bump(Submission, submission.pk)
             if form_token and not created:
                 Submission.objects.filter(pk=submission.pk).update(last_form_token=form_token)
+            # What the e-mails below and the author's next page read; the rest (topics, form
+            # fields) loads if someone asks.
             submission = (
                 Submission.objects.select_related("workshop", "submission_type", "created_by")
-                .prefetch_related(
-                    "authors",
-                    "files",
-                    "topics",
-                    "workshop__dates",
-                    "workshop__submission_fields",
-                    "field_answers",
-                )
+                .prefetch_related("authors", "files", "workshop__dates")
                 .get(pk=submission.pk)
             )
             result = SaveResult(submission, created=created, changes=changes)

@@ -221,11 +221,16 @@ def set_state(
     new_state = S(new_state)
     when = now or deadlines.now()
     with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update(of=("self",))
-            .select_related("workshop", "submission_type")
-            .get(pk=submission.pk)
+        locked = Submission.objects.select_for_update(of=("self",)).select_related(
+            "workshop", "submission_type"
         )
+        if new_state == S.SUBMITTED:
+            # What the checks (missing_items) and the confirmation e-mail read, loaded once
+            # after the lock is taken, instead of once by each of them.
+            locked = locked.prefetch_related(
+                "authors__user", "files", "topics", "workshop__dates", "workshop__submission_fields"
+            )
+        locked = locked.get(pk=submission.pk)
         error = transition_error(locked, new_state, now=when)
         if error:
             raise TransitionNotAllowed(error)
