@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.db.models.functions import Lower
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -36,8 +36,11 @@ def _managed_workshop(request, slug):
     return workshop
 
 
-def _filtered(request, workshop):
-    form = ManageFilterForm(request.GET or None, workshop=workshop)
+def _filtered(request, workshop, params=None):
+    """The filter form and the papers it matches among those ``request.user`` manages;
+    ``params`` (a QueryDict) instead of the request's own query string."""
+    params = request.GET if params is None else params
+    form = ManageFilterForm(params or None, workshop=workshop)
     queryset = managed_by(request.user, Submission.objects.filter(workshop=workshop))
     allowed = may_search_authors(request.user, workshop)
     return form, form.filter(queryset, may_see_authors=allowed, may_see_tags=allowed)
@@ -164,6 +167,7 @@ def manage_list(request, slug):
             "page": page,
             "state_counts": state_counts,
             "total": sum(counts.values()),
+            "matching": page.paginator.count,
             "query_string": request.GET.urlencode(),
             "bulk_form": BulkForm(workshop=workshop, user=request.user),
             "active": "submissions",
@@ -192,6 +196,14 @@ def bulk(request, slug):
     harmless, like the export), then the action through its app's service."""
     workshop = _managed_workshop(request, slug)
     numbers = {int(n) for n in request.POST.getlist("selected") if n.isdigit()}
+    back = request.POST.get("back", "")
+    if request.POST.get("matching") == "1" and request.POST.get("confirm") != "1":
+        # Every paper the list's search matches, on every page: the confirmation page then
+        # names them, and the confirmed action acts on exactly those.
+        _form, matching = _filtered(
+            request, workshop, QueryDict(back[1:] if back.startswith("?") else "")
+        )
+        numbers = set(matching.values_list("number", flat=True))
     # Only papers this chair may manage: a conflicted paper is never touched, even when its
     # number is posted.
     papers = list(

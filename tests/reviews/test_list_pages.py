@@ -156,6 +156,48 @@ def test_bulk_action_from_page_two_acts_on_the_ticked_papers_only(scenario, logi
     assert page.content.decode().count("#shortlist</a>") == 2
 
 
+def test_bulk_action_on_every_matching_paper_names_them_before_acting(scenario, login):
+    papers = add_papers(scenario, 58)
+    Submission.objects.filter(pk__in=[p.pk for p in papers[::2]]).update(
+        state=SubmissionState.WITHDRAWN
+    )
+    client = login(scenario.conflicted_chair)
+    bulk = reverse("submissions:bulk", args=[scenario.workshop.slug])
+    back = "?state=submitted&per_page=25&page=2"
+    assert (
+        "Apply to all 30 papers of this list"
+        in client.get(
+            url("submissions:manage_list", scenario, state="submitted", per_page=25, page=2)
+        ).content.decode()
+    )
+
+    confirm = client.post(
+        bulk, {"action": "tag_add", "tag": "all", "matching": "1", "selected": [4], "back": back}
+    )
+
+    # Paper 1 matches the search but is the conflicted chair's own: neither named nor touched.
+    expected = sorted(
+        Submission.objects.filter(workshop=scenario.workshop, state="submitted")
+        .exclude(number=1)
+        .values_list("number", flat=True)
+    )
+    assert [p.number for p in confirm.context["papers"]] == expected and len(expected) == 30
+    assert not PaperTag.objects.filter(name="all").exists()  # nothing before the confirmation
+    html = confirm.content.decode()
+    client.post(
+        bulk,
+        {
+            "action": "tag_add",
+            "tag": "all",
+            "confirm": "1",
+            "back": back,
+            "selected": re.findall(r'name="selected" value="(\d+)"', html),
+        },
+    )
+    tagged = PaperTag.objects.filter(workshop=scenario.workshop, name="all")
+    assert sorted(tagged.values_list("submission__number", flat=True)) == expected
+
+
 def test_export_from_any_page_is_complete(scenario, login):
     add_papers(scenario, 58)
     client = login(scenario.chair)
