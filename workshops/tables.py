@@ -165,11 +165,14 @@ class Table:
 
     # --- pagination ------------------------------------------------------------------------
 
-    def paginate(self, object_list):
-        """The requested page (the last one when the number is too high)."""
-        self.page = Paginator(object_list, self.per_page).get_page(
-            self.request.GET.get(self.page_param)
-        )
+    def paginate(self, object_list, count: int | None = None):
+        """The requested page (the last one when the number is too high). ``count``, when the
+        caller has it cheaper than ``object_list.count()`` (an aggregated queryset), saves
+        that query."""
+        paginator = Paginator(object_list, self.per_page)
+        if count is not None:
+            paginator.count = count
+        self.page = paginator.get_page(self.request.GET.get(self.page_param))
         return self.page
 
     def page_url(self, number: int) -> str:

@@ -229,20 +229,34 @@ def reviewer_rows(workshop, *, user=None, now=None) -> list[ReviewerRow]:
     assignments = Assignment.objects.filter(submission__workshop=workshop)
     if user is not None:
         assignments = assignments.exclude(submission_id__in=excluded_submission_ids(user, workshop))
-    for uid, state, due, review_state in assignments.values_list(
-        "reviewer_id", "state", "due_at", "review__state"
+    # Counted by the database, one row per reviewer (not one per assignment).
+    taken = Q(state__in=[s for s in AssignmentState.values if s != AssignmentState.DECLINED])
+    done = Q(review__state=ReviewState.SUBMITTED)
+    not_done = Q(review__isnull=True) | Q(
+        review__state__in=[s for s in ReviewState.values if s != ReviewState.SUBMITTED]
+    )
+    overdue = Q(due_at__lt=now)
+    if default_due is not None and default_due < now:
+        overdue |= Q(due_at__isnull=True)  # no date of its own: the workshop's has passed
+    for uid, declined, assigned, submitted, late in (
+        assignments.order_by()
+        .values("reviewer_id")
+        .annotate(
+            declined=Count("pk", filter=Q(state=AssignmentState.DECLINED)),
+            assigned=Count("pk", filter=taken),
+            submitted=Count("pk", filter=taken & done),
+            late=Count("pk", filter=taken & not_done & overdue),
+        )
+        .values_list("reviewer_id", "declined", "assigned", "submitted", "late")
     ):
         row = rows.get(uid)
-        if row is None:
-            continue
-        if state == AssignmentState.DECLINED:
-            row.declined += 1
-            continue
-        row.assigned += 1
-        if review_state == ReviewState.SUBMITTED:
-            row.submitted += 1
-        elif (due or default_due) and (due or default_due) < now:
-            row.late += 1
+        if row is not None:
+            row.declined, row.assigned, row.submitted, row.late = (
+                declined,
+                assigned,
+                submitted,
+                late,
+            )
     return sorted(rows.values(), key=lambda r: (r.name.lower(), r.pk))
 
 

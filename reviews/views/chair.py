@@ -111,6 +111,10 @@ def _dashboard_columns(criteria) -> list[Column]:
     ]
 
 
+# Sorts on a paper's own columns, which need none of the review figures.
+PAPER_COLUMN_SORTS = {"number", "title", "state"}
+
+
 @login_required
 def dashboard(request, slug):
     workshop = managed_workshop_or_404(request, slug)
@@ -127,9 +131,21 @@ def dashboard(request, slug):
     )
     # Sorted and cut into pages by the database; only the page's rows reach Python.
     papers = paper_queryset(workshop, request.user, state=state, missing_only=missing)
-    page = table.paginate(table.sort_queryset(papers))
+    plain = papers_for_manager(request.user, workshop)
+    plain = plain.filter(state=state) if state else plain
+    if missing or table.sort_key not in PAPER_COLUMN_SORTS:
+        # Sorted or filtered by a figure: every paper's figures, then the page.
+        count = None if missing else plain.count()  # without the figures' joins
+        page = table.paginate(table.sort_queryset(papers), count=count)
+        values = list(page.object_list)
+    else:
+        # Sorted by the paper's own columns: the page first, then its papers' figures only.
+        page = table.paginate(table.sort_queryset(plain.only("pk", "number")))
+        ids = [p.pk for p in page.object_list]
+        figures = {v["pk"]: v for v in papers.filter(pk__in=ids)}
+        values = [figures[pk] for pk in ids]
     shown = [c for c in criteria if table.shows(f"c{c.pk}")]
-    page.object_list = rows_for(page.object_list, shown)
+    page.object_list = rows_for(values, shown)
     paper_url = number_url("reviews:manage_paper", workshop.slug)
     for row in page.object_list:
         row.url = paper_url(row.number)

@@ -286,6 +286,50 @@ def test_dashboard_figures_per_paper(scenario, login):
     assert row.url == reverse("reviews:manage_paper", args=[scenario.workshop.slug, 3])
 
 
+def test_reviewer_loads_counted_per_reviewer(scenario, login):
+    import datetime as dt
+
+    from reviews.enums import AssignmentState
+    from reviews.services.dashboard import reviewer_rows
+
+    past = timezone.now() - dt.timedelta(days=1)
+    p2, p3, p4, p5 = add_papers(scenario, 4)
+    reviewer = scenario.assigned
+    Assignment.objects.bulk_create(
+        [
+            Assignment(submission=p2, reviewer=reviewer, ordinal=1, due_at=past),
+            Assignment(submission=p3, reviewer=reviewer, ordinal=1, due_at=past),
+            Assignment(submission=p4, reviewer=reviewer, ordinal=1, state=AssignmentState.DECLINED),
+            Assignment(submission=p5, reviewer=reviewer, ordinal=1),  # the workshop's date
+        ]
+    )
+    Review.objects.create(
+        assignment=Assignment.objects.get(submission=p3),
+        state=ReviewState.SUBMITTED,
+        recommendation=3,
+        confidence=3,
+        submitted_at=timezone.now(),
+    )
+    Review.objects.create(assignment=Assignment.objects.get(submission=p5))  # a draft
+
+    def load(user):
+        row = next(r for r in reviewer_rows(scenario.workshop, user=user) if r.pk == reviewer.pk)
+        return row.assigned, row.submitted, row.late, row.declined
+
+    # Paper 1 (due in ten days), 2 (late), 3 (submitted), 5 (draft, due in ten days); 4 declined.
+    assert load(scenario.chair) == (4, 1, 1, 1)
+    # Paper 1 is the conflicted chair's own: not counted.
+    assert load(scenario.conflicted_chair) == (3, 1, 1, 1)
+    # Once the workshop's review date has passed, the draft without a date of its own is late.
+    later = timezone.now() + dt.timedelta(days=11)
+    row = next(
+        r
+        for r in reviewer_rows(scenario.workshop, user=scenario.chair, now=later)
+        if r.pk == reviewer.pk
+    )
+    assert row.late == 3  # papers 1, 2 and 5
+
+
 # --- the decisions page ------------------------------------------------------------------------
 
 
