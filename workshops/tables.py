@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import OrderBy
 from django.http import QueryDict
+from django.urls import reverse
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -69,9 +71,12 @@ class Table:
         default_sort: str,
         per_page: int = 50,
         page_sizes: tuple[int, ...] = PAGE_SIZES,
+        page_param: str = "page",
     ):
         self.request = request
         self.name = name
+        # Two tables on one page keep their own page numbers (``?page=2&released_page=3``).
+        self.page_param = page_param
         self.columns = list(columns)
         self.sorts = sorts
         self.page_sizes = page_sizes
@@ -154,19 +159,24 @@ class Table:
                     target = column.sort if self.descending else f"-{column.sort}"
                 else:
                     target = column.sort
-                url = self.url(sort=target, page=None)
+                url = self.url(sort=target, **{self.page_param: None})
             result.append(Header(column, url, direction))
         return result
 
     # --- pagination ------------------------------------------------------------------------
 
-    def paginate(self, object_list):
-        """The requested page (the last one when the number is too high)."""
-        self.page = Paginator(object_list, self.per_page).get_page(self.request.GET.get("page"))
+    def paginate(self, object_list, count: int | None = None):
+        """The requested page (the last one when the number is too high). ``count``, when the
+        caller has it cheaper than ``object_list.count()`` (an aggregated queryset), saves
+        that query."""
+        paginator = Paginator(object_list, self.per_page)
+        if count is not None:
+            paginator.count = count
+        self.page = paginator.get_page(self.request.GET.get(self.page_param))
         return self.page
 
     def page_url(self, number: int) -> str:
-        return self.url(page=number)
+        return self.url(**{self.page_param: number})
 
     # --- links -----------------------------------------------------------------------------
 
@@ -193,14 +203,36 @@ class Table:
 
     @property
     def per_page_hidden(self) -> list[tuple[str, str]]:
-        return self.hidden_params("per_page", "page")
+        return self.hidden_params("per_page", "page", self.page_param)
 
     @property
     def columns_hidden(self) -> list[tuple[str, str]]:
-        return self.hidden_params("cols", "page")
+        return self.hidden_params("cols", "page", self.page_param)
+
+
+_MARKERS = ("2147483647", "2147483646")
+
+
+def number_url(name: str, slug: str, ints: int = 1) -> Callable[..., str]:
+    """``(number, …) -> url`` for the URL ``name`` taking a workshop's ``slug`` and ``ints``
+    integers (a paper's number, a file's id): one ``reverse`` for a page of rows instead of
+    one per row. ``number_url("reviews:manage_paper", slug)(7)`` is that paper's URL."""
+    pattern = reverse(name, args=[slug, *(int(m) for m in _MARKERS[:ints])])
+    pattern = pattern.replace("{", "{{").replace("}", "}}")
+    for i, marker in enumerate(_MARKERS[:ints]):
+        pattern = pattern.replace(marker, f"{{{i}}}")
+    return pattern.format
 
 
 def _descending(field):
     if isinstance(field, str):
         return field[1:] if field.startswith("-") else f"-{field}"
+    if isinstance(field, OrderBy):
+        # The other direction; where empty values go stays as the sort says.
+        return OrderBy(
+            field.expression,
+            descending=not field.descending,
+            nulls_first=field.nulls_first,
+            nulls_last=field.nulls_last,
+        )
     return field.desc()

@@ -25,7 +25,7 @@ from workshops.concurrency import EditConflict, saved_values
 from workshops.enums import MemberRole
 from workshops.formsets import CheckedManagementFormMixin
 from workshops.models import Membership, ReviewCriterion
-from workshops.tables import Column, Table
+from workshops.tables import Column, Table, number_url
 
 from ..enums import BidPreference, DecisionOutcome, Phase, outcomes_for
 from ..forms import (
@@ -60,8 +60,9 @@ from ..services.conflicts import (
 from ..services.dashboard import (
     SORTS,
     criteria_of,
-    paper_rows,
+    paper_queryset,
     reviewer_rows,
+    rows_for,
     topics_by_paper,
 )
 from ..services.decisions import (
@@ -118,13 +119,8 @@ def _dashboard_columns(criteria) -> list[Column]:
     ]
 
 
-DASHBOARD_SORTS = {
-    **SORTS,
-    "title": lambda r: (r.title.lower(), r.number),
-    "state": lambda r: (r.state, r.number),
-    "confidence": lambda r: (r.confidence is None, -(r.confidence or 0), r.number),
-    "decision": lambda r: (not r.decision, r.decision_label, r.number),
-}
+# Sorts on a paper's own columns, which need none of the review figures.
+PAPER_COLUMN_SORTS = {"number", "title", "state"}
 
 
 @login_required
@@ -137,15 +133,30 @@ def dashboard(request, slug):
         request,
         name="review-dashboard",
         columns=_dashboard_columns(criteria),
-        sorts=DASHBOARD_SORTS,
+        sorts=SORTS,
         default_sort="number",
         per_page=100,
     )
-    rows = paper_rows(workshop, request.user, state=state, missing_only=missing)
-    page = table.paginate(table.sort_list(rows))
+    # Sorted and cut into pages by the database; only the page's rows reach Python.
+    papers = paper_queryset(workshop, request.user, state=state, missing_only=missing)
+    plain = papers_for_manager(request.user, workshop)
+    plain = plain.filter(state=state) if state else plain
+    if missing or table.sort_key not in PAPER_COLUMN_SORTS:
+        # Sorted or filtered by a figure: every paper's figures, then the page.
+        count = None if missing else plain.count()  # without the figures' joins
+        page = table.paginate(table.sort_queryset(papers), count=count)
+        values = list(page.object_list)
+    else:
+        # Sorted by the paper's own columns: the page first, then its papers' figures only.
+        page = table.paginate(table.sort_queryset(plain.only("pk", "number")))
+        ids = [p.pk for p in page.object_list]
+        figures = {v["pk"]: v for v in papers.filter(pk__in=ids)}
+        values = [figures[pk] for pk in ids]
     shown = [c for c in criteria if table.shows(f"c{c.pk}")]
-    for row in page:
-        row.criteria_list = [row.criteria_means.get(c.pk) for c in shown]
+    page.object_list = rows_for(values, shown)
+    paper_url = number_url("reviews:manage_paper", workshop.slug)
+    for row in page.object_list:
+        row.url = paper_url(row.number)
     settings = review_settings(workshop)
     return render(
         request,

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from submissions.enums import SubmissionState
+from workshops.tables import Table, number_url
 
 from ..enums import DecisionOutcome, MetaReviewState, ReviewState, outcomes_for
 from ..models import AreaChairAssignment, Decision, MetaReview
@@ -67,7 +68,7 @@ def _papers_to_decide(user, workshop):
     )
 
 
-def _cell_context(workshop, paper, outcomes, *, error=""):
+def _cell_context(workshop, paper, outcomes, *, error="", back="", stage_url=None):
     staged = getattr(paper, "decision", None)
     if staged is not None and staged.is_released:
         staged = None
@@ -79,8 +80,24 @@ def _cell_context(workshop, paper, outcomes, *, error=""):
         "paper": paper,
         "staged": staged,
         "outcomes": outcomes,
+        "stage_url": (stage_url or number_url("reviews:decision_stage", workshop.slug))(
+            paper.number
+        ),
         "error": error,
+        "next": back,
     }
+
+
+def _pages(request, name, page_param):
+    """A page of the decisions page's tables: by paper number, the chair's page size."""
+    return Table(
+        request,
+        name=name,
+        columns=[],
+        sorts={"number": ["number"]},
+        default_sort="number",
+        page_param=page_param,
+    )
 
 
 @login_required
@@ -90,27 +107,41 @@ def decisions(request, slug):
         # Releasing goes through the confirmation page only.
         return HttpResponseNotAllowed(["GET"])
     outcomes = [(o.value, o.label) for o in outcomes_for(workshop)]
-    papers = list(_papers_to_decide(request.user, workshop))
-    for paper in papers:
+    to_decide = _pages(request, "decisions", "page")
+    page = to_decide.paginate(_papers_to_decide(request.user, workshop).order_by("number"))
+    back = request.get_full_path()  # where a decision saved without JavaScript comes back
+    stage_url = number_url("reviews:decision_stage", workshop.slug)
+    rows = []
+    for paper in page:
         paper.workshop = workshop
-    released = (
+        rows.append(_cell_context(workshop, paper, outcomes, back=back, stage_url=stage_url))
+    released_table = _pages(request, "released", "released_page")
+    released = released_table.paginate(
         Decision.objects.filter(submission__workshop=workshop, released_at__isnull=False)
         .exclude(submission_id__in=excluded_submission_ids(request.user, workshop))
         .select_related("submission", "release")
         .order_by("submission__number")
     )
-    staged = sum(
-        1 for p in papers if getattr(p, "decision", None) is not None and not p.decision.is_released
+    staged = (
+        papers_for_manager(request.user, workshop)
+        .filter(
+            state=SubmissionState.SUBMITTED,
+            decision__isnull=False,
+            decision__released_at__isnull=True,
+        )
+        .count()
     )
     return render(
         request,
         "reviews/manage/decisions.html",
         {
             "workshop": workshop,
-            "rows": [_cell_context(workshop, p, outcomes) for p in papers],
+            "rows": rows,
+            "table": to_decide,
             "outcomes": outcomes,
             "staged_count": staged,
             "released": released,
+            "released_table": released_table,
             "phase": review_settings(workshop).flags,
             "releases": release_statuses(workshop),
         },
@@ -147,7 +178,10 @@ def decision_stage(request, slug, number):
             paper = submission
         paper.workshop = workshop
         outcomes = [(o.value, o.label) for o in outcomes_for(workshop)]
-        context = _cell_context(workshop, paper, outcomes, error=error)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""
+        context = _cell_context(workshop, paper, outcomes, error=error, back=back)
         context["saved"] = "" if error else note
         return render(request, "reviews/manage/_decision_cell.html", context)
     if error:

@@ -6,20 +6,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.db.models.functions import Lower
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workshops.tables import Column, Table
+from workshops.tables import Column, Table, number_url
 
 from ..bulk import BulkForm
-from ..enums import SubmissionState
+from ..enums import FileKind, SubmissionState
 from ..export import export_response
 from ..forms import DeadlineOverrideForm, DeskRejectForm, ManageFilterForm
-from ..models import Submission
+from ..models import Authorship, PaperTag, Submission, SubmissionFile
 from ..permissions import managed_by, may_search_authors
 from ..services import deadlines
 from ..services.editing import set_deadline_override
@@ -36,8 +36,11 @@ def _managed_workshop(request, slug):
     return workshop
 
 
-def _filtered(request, workshop):
-    form = ManageFilterForm(request.GET or None, workshop=workshop)
+def _filtered(request, workshop, params=None):
+    """The filter form and the papers it matches among those ``request.user`` manages;
+    ``params`` (a QueryDict) instead of the request's own query string."""
+    params = request.GET if params is None else params
+    form = ManageFilterForm(params or None, workshop=workshop)
     queryset = managed_by(request.user, Submission.objects.filter(workshop=workshop))
     allowed = may_search_authors(request.user, workshop)
     return form, form.filter(queryset, may_see_authors=allowed, may_see_tags=allowed)
@@ -65,6 +68,71 @@ SUBMISSION_SORTS = {
 }
 
 
+def _list_rows(queryset, table):
+    """What the list shows of each paper, for the page only: the prefetches land in plain
+    lists (``to_attr``), which costs no queryset per paper; hidden columns fetch nothing."""
+    prefetches = [
+        Prefetch(
+            "files",
+            queryset=SubmissionFile.objects.filter(kind=FileKind.PAPER).order_by("-version"),
+            to_attr="paper_versions",
+        )
+    ]
+    if table.shows("authors"):
+        prefetches.append(
+            Prefetch(
+                "authors",
+                queryset=Authorship.objects.order_by("order", "pk").only(
+                    "submission_id", "name", "affiliation"
+                ),
+                to_attr="author_list",
+            )
+        )
+    if table.shows("topics"):
+        prefetches.append(Prefetch("topics", to_attr="topic_list"))
+    if table.shows("tags"):
+        prefetches.append(
+            Prefetch("tags", queryset=PaperTag.objects.order_by("name"), to_attr="tag_list")
+        )
+    return queryset.select_related("submission_type").prefetch_related(*prefetches)
+
+
+def _rows(page, workshop) -> list[dict]:
+    """The page's papers with everything the template prints, computed once per paper."""
+    detail = number_url("submissions:detail", workshop.slug)
+    desk_reject = number_url("submissions:desk_reject", workshop.slug)
+    deadline = number_url("submissions:extend_deadline", workshop.slug)
+    download = number_url("submissions:download", workshop.slug, 2)
+    rows = []
+    for s in page:
+        s.workshop = workshop  # one workshop (and its dates) for every row
+        versions = getattr(s, "paper_versions", [])
+        authors = getattr(s, "author_list", [])
+        paper = versions[0] if versions else None
+        rows.append(
+            {
+                "submission": s,
+                "url": detail(s.number),
+                "desk_reject_url": desk_reject(s.number)
+                if s.state == SubmissionState.SUBMITTED
+                else "",
+                "deadline_url": deadline(s.number)
+                if s.state in (SubmissionState.DRAFT, SubmissionState.SUBMITTED)
+                else "",
+                "deadline": deadlines.submission_deadline(s),
+                "paper": paper,
+                "paper_url": download(s.number, paper.pk) if paper else "",
+                "authors": ", ".join(a.name for a in authors),
+                "authors_full": "; ".join(
+                    f"{a.name} ({a.affiliation})" if a.affiliation else a.name for a in authors
+                ),
+                "topics": ", ".join(t.name for t in getattr(s, "topic_list", [])),
+                "tags": getattr(s, "tag_list", []),
+            }
+        )
+    return rows
+
+
 @login_required
 def manage_list(request, slug):
     workshop = _managed_workshop(request, slug)
@@ -76,7 +144,7 @@ def manage_list(request, slug):
         sorts=SUBMISSION_SORTS,
         default_sort="number",
     )
-    page = table.paginate(table.sort_queryset(queryset.for_lists().prefetch_related("tags")))
+    page = table.paginate(table.sort_queryset(_list_rows(queryset, table)))
     counts = dict(
         managed_by(request.user, Submission.objects.filter(workshop=workshop))
         .values_list("state")
@@ -86,14 +154,7 @@ def manage_list(request, slug):
     state_counts = [
         (value, label, counts.get(value, 0)) for value, label in SubmissionState.choices
     ]
-    rows = [
-        {
-            "submission": s,
-            "deadline": deadlines.submission_deadline(s),
-            "paper": s.current_paper,
-        }
-        for s in page
-    ]
+    rows = _rows(page, workshop)
     return render(
         request,
         "submissions/manage_list.html",
@@ -106,6 +167,7 @@ def manage_list(request, slug):
             "page": page,
             "state_counts": state_counts,
             "total": sum(counts.values()),
+            "matching": page.paginator.count,
             "query_string": request.GET.urlencode(),
             "bulk_form": BulkForm(workshop=workshop, user=request.user),
             "active": "submissions",
@@ -134,6 +196,14 @@ def bulk(request, slug):
     harmless, like the export), then the action through its app's service."""
     workshop = _managed_workshop(request, slug)
     numbers = {int(n) for n in request.POST.getlist("selected") if n.isdigit()}
+    back = request.POST.get("back", "")
+    if request.POST.get("matching") == "1" and request.POST.get("confirm") != "1":
+        # Every paper the list's search matches, on every page: the confirmation page then
+        # names them, and the confirmed action acts on exactly those.
+        _form, matching = _filtered(
+            request, workshop, QueryDict(back[1:] if back.startswith("?") else "")
+        )
+        numbers = set(matching.values_list("number", flat=True))
     # Only papers this chair may manage: a conflicted paper is never touched, even when its
     # number is posted.
     papers = list(
