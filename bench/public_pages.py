@@ -289,6 +289,10 @@ def load_wrk(url: str, seconds: float, concurrency: int, script: Path) -> dict:
             str(concurrency),
             "-d",
             f"{max(1, round(seconds))}s",
+            # wrk gives up on an answer after 2 s by default; on a busy machine a slow page
+            # takes longer: only an answer slower than 30 s counts as an error.
+            "--timeout",
+            "30s",
             "-s",
             str(script),
             url,
@@ -406,6 +410,9 @@ def main() -> int:
         for site in sites:
             for page in site.pages:
                 run(site, page, args.warmup)
+        for site in sites:
+            shown = ", ".join(f"{page} {site.base}{path}" for page, path in site.pages.items())
+            print(f"{site.name}: {shown}")
         print(f"load average after warm-up: {uptime()}", flush=True)
         for round_number in range(args.rounds):
             order = sites if round_number % 2 == 0 else sites[::-1]

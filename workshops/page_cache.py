@@ -171,7 +171,9 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        page_key, scope_key = f"public-page:{request.path}", f"public-scope:{request.path}"
+        # The host and scheme too: a page with an absolute link is stored once per site name.
+        where = f"{request.scheme}://{request.get_host()}{request.path}"
+        page_key, scope_key = f"public-page:{where}", f"public-scope:{where}"
         try:
             cache = _cache()
             found = cache.get_many([page_key, scope_key])
