@@ -14,9 +14,9 @@ pytest_plugins = ["tests.browser.fixtures"]
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Every test starts with no stored public page (workshops.page_cache)."""
-    from django.core.cache import caches
+    from workshops import page_cache
 
-    caches["pages"].clear()
+    page_cache.clear()
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ import datetime as dt
 import functools
 import logging
 import math
+import time
 import uuid
 
 from django.conf import settings
@@ -176,13 +177,22 @@ def public_page(view):
         page_key, scope_key = f"public-page:{where}", f"public-scope:{where}"
         try:
             cache = _cache()
-            found = cache.get_many([page_key, scope_key])
-            scopes, tokens = found.get(scope_key), None
-            if scopes:
+            kept = _kept.get(where)
+            if kept is not None:
+                # This process served the page before: one read of its token says whether
+                # the copy is still current.
+                scopes = kept["scopes"]
                 tokens = _tokens(cache, scopes)
-                entry = found.get(page_key)
-                if entry is not None and entry["tokens"] == tokens:
-                    return HttpResponse(entry["body"], content_type=entry["content_type"])
+                if _current(kept, tokens):
+                    return _answer(kept)
+                shared = cache.get(page_key)
+            else:
+                found = cache.get_many([page_key, scope_key])
+                scopes, shared = found.get(scope_key), found.get(page_key)
+                tokens = _tokens(cache, scopes) if scopes else None
+            if scopes and shared is not None and _current(shared, tokens):
+                _keep(where, shared)
+                return _answer(shared)
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
             return view(request, *args, **kwargs)
@@ -199,14 +209,46 @@ def public_page(view):
                 return response
             timeout = _timeout(getattr(request, "page_cache_until", None))
             if timeout > 0:
-                body = {"tokens": tokens, "body": response.content}
-                body["content_type"] = response["Content-Type"]
-                cache.set(page_key, body, timeout=timeout)
+                entry = {
+                    "scopes": shown,
+                    "tokens": tokens,
+                    "expires": time.time() + timeout,
+                    "body": response.content,
+                    "content_type": response["Content-Type"],
+                }
+                cache.set(page_key, entry, timeout=timeout)
+                _keep(where, entry)
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
         return response
 
     return wrapper
+
+
+# Each process keeps a copy of the pages it served (at most KEPT_PAGES), so that serving one
+# again costs one small read from the shared cache (the tokens), not the whole page.
+KEPT_PAGES = 256
+_kept: dict[str, dict] = {}
+
+
+def _keep(where: str, entry: dict) -> None:
+    if len(_kept) >= KEPT_PAGES:
+        _kept.clear()
+    _kept[where] = entry
+
+
+def _current(entry: dict, tokens: dict | None) -> bool:
+    return entry["tokens"] == tokens and entry["expires"] > time.time()
+
+
+def _answer(entry: dict) -> HttpResponse:
+    return HttpResponse(entry["body"], content_type=entry["content_type"])
+
+
+def clear() -> None:
+    """Forget every stored page (the shared cache and this process's copies)."""
+    _kept.clear()
+    _cache().clear()
 
 
 def _tokens(cache, scopes: list[str]) -> dict[str, str]:

@@ -320,7 +320,10 @@ else:
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "pages"),
     }
-if CACHES["pages"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "config.cache.RedisCache"  # one client per pool (config/cache.py)
+if CACHES["pages"]["BACKEND"] == "config.cache.RedisCache":
     # A Redis that does not answer costs a page at most this long (it is then rendered).
     CACHES["pages"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
 # How long a stored page may be served at most (0: never stored); see workshops.page_cache.
