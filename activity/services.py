@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from workshops.page_cache import invalidate
+
 from .models import Entry
 
 logger = logging.getLogger("activity")
@@ -40,6 +42,9 @@ def record(
     (or roll back) together. ``submission`` must be set whenever the change is about one paper.
     """
     workshop_id = getattr(workshop, "pk", workshop)
+    # The public pages show the workshop as it is now; a change about one paper does not show
+    # on the list of calls.
+    invalidate(workshop_id, index=submission is None)
     entry = Entry.objects.create(
         workshop_id=workshop_id,
         submission_id=getattr(submission, "pk", submission),
@@ -84,6 +89,7 @@ def record_many(*, workshop, rows: list[dict]) -> list[Entry]:
             )
         )
     if entries:
+        invalidate(workshop_id, index=any(e.submission_id is None for e in entries))
         Entry.objects.bulk_create(entries)
         logger.info("activity workshop=%s entries=%s", workshop_id, len(entries))
     return entries

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from publication.accepted import accepted_submissions
 from submissions.models import Submission
 from submissions.permissions import managed_by
+from workshops import page_cache
 from workshops.concurrency import EditConflict, saved_values
 from workshops.files import PRIVATE, file_response
 from workshops.models import Workshop
@@ -231,6 +232,7 @@ def _public_workshop(request, slug) -> Workshop:
 
 
 @require_safe
+@page_cache.public_page
 def public(request, slug):
     """The program on its own page, once published; before, a preview for the chairs."""
     workshop = _public_workshop(request, slug)
@@ -239,6 +241,8 @@ def public(request, slug):
     if context["program"] is None:
         raise Http404("The program is not published yet.")
     context["workshop"] = workshop
+    if not preview:
+        page_cache.note(request, page_cache.workshop_scope(workshop.pk))
     return render(request, "program/public.html", context)
 
 

@@ -11,6 +11,14 @@ from tests import factories
 pytest_plugins = ["tests.browser.fixtures"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Every test starts with no stored public page (workshops.page_cache)."""
+    from workshops import page_cache
+
+    page_cache.clear()
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     """Uploaded files go to the test's own folder (the packages that store files use it on

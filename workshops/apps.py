@@ -8,3 +8,6 @@ class WorkshopsConfig(AppConfig):
     def ready(self):
         # Register the rules permissions; rules' autodiscovery only imports modules named rules.py.
         from . import permissions  # noqa: F401
+        from .page_cache import connect_signals
+
+        connect_signals()

@@ -89,11 +89,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
-# A worker keeps its database connection between requests (checked before reuse) instead of
-# opening one per request: at a submission deadline the connection set-up was a visible share
-# of every request (docs/benchmarks.md, "Deadline crunch").
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Connections are kept between requests (CONN_MAX_AGE seconds; 0 opens one per request) and
+# checked before a request reuses one, so a restarted database costs no failed request.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 
 def sqlite_file_options(database: dict) -> dict:
@@ -311,6 +310,24 @@ JOB_HEARTBEAT_TIMEOUT = env.float("JOB_HEARTBEAT_TIMEOUT", default=150.0)
 CELERY_BEAT_SCHEDULE: dict = {}
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The public pages as anonymous visitors see them (workshops.page_cache). The alias must be
+# shared by every process that serves or changes them: the site's cache when CACHE_URL names one
+# (Redis in production), else files under VAR_DIR, which the processes of `make run` share.
+if env.str("CACHE_URL", default=""):
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+    }
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "config.cache.RedisCache"  # one client per pool (config/cache.py)
+if CACHES["pages"]["BACKEND"] == "config.cache.RedisCache":
+    # A Redis that does not answer costs a page at most this long (it is then rendered).
+    CACHES["pages"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
+# How long a stored page may be served at most (0: never stored); see workshops.page_cache.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,

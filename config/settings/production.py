@@ -23,3 +23,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# A process keeps its database connection for 10 minutes instead of opening one per request
+# (a new PostgreSQL connection costs a few milliseconds of both processes' CPU); base.py turns
+# on the health check that replaces a connection the database dropped. The database must allow
+# (web workers + Celery worker processes) connections.
+if "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)  # noqa: F405

@@ -21,3 +21,8 @@ ACCOUNT_RATE_LIMITS = False
 # The live server of the browser tests serves static files straight from the apps' folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The public pages' cache lives in this process (one per test run; emptied before each test).
+CACHES["pages"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+}

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from submissions.permissions import managed_by
+from workshops import page_cache
 from workshops.concurrency import EditConflict
 from workshops.files import PRIVATE, PUBLIC, REVALIDATE, cache_for, file_response
 from workshops.models import Workshop
@@ -45,10 +46,12 @@ def _published_settings(workshop):
 
 
 @require_safe
+@page_cache.public_page
 def accepted_list(request, slug):
     """The accepted papers of a workshop, once a chair has published them."""
     workshop = _visible_workshop(request, slug)
     settings = _published_settings(workshop)
+    page_cache.note(request, page_cache.workshop_scope(workshop.pk))
     return render(
         request,
         "publication/public/accepted.html",

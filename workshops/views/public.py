@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from program.public import program_context
 from publication.publishing import accepted_context
 
-from .. import services
+from .. import page_cache, services
 from ..files import cache_for, file_response
 from ..ics import workshop_calendar
 from ..models import ImportantDate, Workshop
@@ -37,11 +37,14 @@ def _visible_workshop(request, slug: str, queryset) -> Workshop:
 
 
 @require_safe
+@page_cache.public_page
 def index(request):
     """Open calls first, soonest deadline first; then the closed and past ones."""
     now = timezone.now()
     entries = []
+    changes = []
     for workshop in Workshop.objects.published().with_call_data():
+        changes.append(page_cache.next_change(workshop.dates.all(), now))
         next_date = services.next_deadline(workshop, now=now)
         left = services.time_left(next_date.effective_at, now=now) if next_date else ""
         entries.append(CallEntry(workshop, next_date, left))
@@ -50,6 +53,7 @@ def index(request):
         key=lambda e: e.next_date.effective_at,
     )
     closed = [e for e in entries if not e.workshop.accepts_new_submissions(now)]
+    page_cache.note(request, page_cache.INDEX, until=min(filter(None, changes), default=None))
     user = request.user
     chaired = []
     if user.is_authenticated and chaired_workshop_ids(user):
@@ -100,6 +104,7 @@ def call_context(workshop: Workshop, *, now=None) -> dict:
 
 
 @require_safe
+@page_cache.public_page
 def detail(request, slug):
     workshop = _visible_workshop(
         request,
@@ -107,6 +112,11 @@ def detail(request, slug):
         Workshop.objects.with_call_data().select_related("publication_settings", "program"),
     )
     context = call_context(workshop)
+    page_cache.note(
+        request,
+        page_cache.workshop_scope(workshop.pk),
+        until=page_cache.next_change(workshop.dates.all(), timezone.now()),
+    )
     context["can_manage"] = request.user.has_perm("workshops.change_workshop", workshop)
     now = timezone.now()
     context["accepting_submissions"] = workshop.accepts_new_submissions(now)
