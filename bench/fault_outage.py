@@ -349,9 +349,11 @@ def main() -> int:
     from accounts.models import User
     from mail.models import OutgoingEmail
     from submissions.models import Submission
+    from submissions.services import deadlines
     from workshops.models import Workshop
 
-    workshop = Workshop.objects.get(is_demo=True)
+    # The demo edition whose call is open (the others' calls have closed).
+    workshop = next(w for w in Workshop.objects.filter(is_demo=True) if deadlines.can_create(w))
     sessions = []
     for i in range(args.authors):
         user = User.objects.create_user(
