@@ -37,8 +37,11 @@ def _date(workshop, kind):
 
 def _bins(first, last, deadline, tz):
     """Bin boundaries from ``first`` to ``last``: days, then hours around ``deadline``."""
-    hour_from = deadline - HOURLY_BEFORE if deadline else None
-    hour_to = deadline + HOURLY_AFTER if deadline else None
+    hour_from = hour_to = None
+    if deadline:
+        on_the_hour = deadline.replace(minute=0, second=0, microsecond=0)
+        hour_from = on_the_hour - HOURLY_BEFORE
+        hour_to = on_the_hour + HOURLY_AFTER
     if hour_from and hour_to - hour_from > dt.timedelta(hours=MAX_HOURS):
         hour_from = hour_to - dt.timedelta(hours=MAX_HOURS)
     starts, labels = [], []
@@ -53,7 +56,7 @@ def _bins(first, last, deadline, tz):
         nxt = cursor.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
         nxt += dt.timedelta(days=1)
         if hour_from and cursor < hour_from < nxt:
-            nxt = hour_from.replace(minute=0, second=0, microsecond=0)
+            nxt = hour_from
         starts.append(cursor)
         labels.append(cursor.astimezone(tz).strftime("%b %-d"))
         cursor = nxt

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from charts.queries import score_spreads
 from submissions.enums import SubmissionState
 
 from ..enums import ReviewState, outcomes_for
@@ -91,6 +92,7 @@ def decisions(request, slug):
             "released": released,
             "phase": review_settings(workshop).flags,
             "releases": release_statuses(workshop),
+            "spreads": score_spreads(request.user, workshop),
         },
     )
 

@@ -172,3 +172,26 @@ def test_deadline_counts_drafts_without_pdf_and_marks_the_extension(scenario, lo
     assert [m[0] for m in data["chart"].marks] == ["deadline", "extension"]
     html = login(scenario.chair).get(url(scenario, "charts:deadline")).content.decode()
     assert 'class="mark mark-extension"' in html
+
+
+def test_decision_dashboard_shows_each_papers_spread(reviewed, reviewers, login):
+    page = url(reviewed, "reviews:decisions")
+    html = login(reviewed.chair).get(page).content.decode()
+    assert "4.0 (2–6, n=2)" in html and "1.0 (1–1, n=1) · conf. 5.0" in html
+    assert "1.0 (1–1" not in login(reviewed.conflicted_chair).get(page).content.decode()
+
+    client = login(reviewed.chair)
+    few = count(client, page)
+    add_papers(reviewed, 0, 6, reviewers)
+    assert count(client, page) == few
+
+
+def test_deadline_bins_are_days_then_hours_whatever_the_minute_of_the_deadline():
+    import zoneinfo
+
+    tz = zoneinfo.ZoneInfo("UTC")
+    deadline = dt.datetime(2026, 3, 10, 23, 59, tzinfo=tz)
+    starts, labels = queries._bins(deadline - dt.timedelta(days=5), deadline, deadline, tz)
+    hours = [s for s in starts if s >= deadline.replace(minute=0) - queries.HOURLY_BEFORE]
+    assert labels[0] == "Mar 5" and len(hours) == 49
+    assert all(b - a == dt.timedelta(hours=1) for a, b in zip(hours, hours[1:], strict=False))
