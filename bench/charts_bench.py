@@ -42,7 +42,8 @@ def setup(url: str) -> None:
 
         scratch_database(url)
     elif url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("CELERY_BROKER_URL", "memory://")
@@ -188,6 +189,7 @@ def main() -> None:
         fn = getattr(queries, function)
         data_ms = median_ms(lambda fn=fn, kw=kwargs: fn(chair, workshop, **kw), args.runs)
         connection.force_debug_cursor = True
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as ctx:
             fn(chair, workshop, **kwargs)
         page_ms, size = float("nan"), 0

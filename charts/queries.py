@@ -135,7 +135,10 @@ REVIEWER_SORTS = {
 }
 
 
-def reviewing_data(user, workshop, *, sort="late", now=None):
+SHOWN = 100  # rows drawn per person or paper unless the chair asks for all
+
+
+def reviewing_data(user, workshop, *, sort="late", now=None, show_all=False):
     """Reviews submitted over time against the due date, per reviewer done / late / pending,
     and papers by number of submitted reviews. Three queries."""
     now = now or timezone.now()
@@ -176,9 +179,10 @@ def reviewing_data(user, workshop, *, sort="late", now=None):
             person["pending"] += 1
     sort = sort if sort in REVIEWER_SORTS else "late"
     reviewers = sorted(people.values(), key=REVIEWER_SORTS[sort])
+    shown = reviewers if show_all else reviewers[:SHOWN]
     per_reviewer = geometry.bar_chart(
         "Reviews per reviewer",
-        [(p["name"], p) for p in reviewers],
+        [(p["name"], p) for p in shown],
         [("done", "Submitted"), ("late", "Late"), ("pending", "Not due yet")],
         desc=f"{len(reviewers)} reviewers; bars show submitted, late and pending reviews.",
     )
@@ -211,6 +215,7 @@ def reviewing_data(user, workshop, *, sort="late", now=None):
     return {
         "per_reviewer": per_reviewer,
         "reviewers": reviewers,
+        "hidden": len(reviewers) - len(shown),
         "by_count": by_count,
         "over_time": over_time,
         "sort": sort,
@@ -259,7 +264,7 @@ PAPER_SORTS = {
 }
 
 
-def scores_data(user, workshop, *, sort="spread"):
+def scores_data(user, workshop, *, sort="spread", show_all=False):
     """Per criterion the distribution of scores, and per paper the mean and spread of the
     recommendation with its confidence. Four queries."""
     papers = papers_for_manager(user, workshop)
@@ -292,12 +297,14 @@ def scores_data(user, workshop, *, sort="spread"):
     rows.sort(key=PAPER_SORTS[sort])
     return {
         "per_criterion": per_criterion,
-        "papers": rows,
+        "papers": rows if show_all else rows[:SHOWN],
+        "hidden": 0 if show_all else max(0, len(rows) - SHOWN),
         "sort": sort,
         "sorts": list(PAPER_SORTS),
         "scale": RECOMMENDATION_SCALE,
         "confidence_scale": CONFIDENCE_SCALE,
         "disagreements": sum(1 for r in rows if r["dot"] and r["dot"].disagree),
+        "recommendation": recommendation,
     }
 
 

@@ -27,13 +27,27 @@ def deadline(request, slug):
 @login_required
 @require_GET
 def reviewing(request, slug):
-    return _page(request, slug, "reviewing", queries.reviewing_data, sort=request.GET.get("sort"))
+    return _page(
+        request,
+        slug,
+        "reviewing",
+        queries.reviewing_data,
+        sort=request.GET.get("sort"),
+        show_all=request.GET.get("all") == "1",
+    )
 
 
 @login_required
 @require_GET
 def scores(request, slug):
-    return _page(request, slug, "scores", queries.scores_data, sort=request.GET.get("sort"))
+    return _page(
+        request,
+        slug,
+        "scores",
+        queries.scores_data,
+        sort=request.GET.get("sort"),
+        show_all=request.GET.get("all") == "1",
+    )
 
 
 @login_required

@@ -71,7 +71,7 @@ def reviewers(scenario):
 
 
 @pytest.mark.parametrize("name", PAGES)
-@pytest.mark.parametrize("query", ["", "?sort=name", "?sort=mean"])
+@pytest.mark.parametrize("query", ["", "?sort=name", "?sort=mean&all=1"])
 def test_chart_queries_constant(scenario, reviewers, login, name, query):
     add_papers(scenario, 0, 1, reviewers[:1])
     client = login(scenario.chair)
@@ -195,3 +195,12 @@ def test_deadline_bins_are_days_then_hours_whatever_the_minute_of_the_deadline()
     hours = [s for s in starts if s >= deadline.replace(minute=0) - queries.HOURLY_BEFORE]
     assert labels[0] == "Mar 5" and len(hours) == 49
     assert all(b - a == dt.timedelta(hours=1) for a, b in zip(hours, hours[1:], strict=False))
+
+
+def test_long_lists_show_the_first_hundred_until_asked(reviewed, monkeypatch):
+    monkeypatch.setattr(queries, "SHOWN", 1)
+    data = queries.scores_data(reviewed.chair, reviewed.workshop)
+    assert [p["number"] for p in data["papers"]] == [2] and data["hidden"] == 1
+    everything = queries.scores_data(reviewed.chair, reviewed.workshop, show_all=True)
+    assert len(everything["papers"]) == 2 and everything["hidden"] == 0
+    assert queries.reviewing_data(reviewed.chair, reviewed.workshop)["hidden"] == 1
