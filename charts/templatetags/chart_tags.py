@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,9 +18,9 @@ def range_dot(dot, levels=6):
 
     Written as a tag rather than an include: a dashboard draws thousands of them."""
     if dot is None:
-        return format_html('<span class="muted">No score</span>')
+        return mark_safe('<span class="muted">No score</span>')
     confidence = format_html(" · conf. {}", dot.confidence) if dot.confidence else ""
-    badge = format_html(' <span class="badge bad">disagree</span>') if dot.disagree else ""
+    badge = mark_safe(' <span class="badge bad">disagree</span>') if dot.disagree else ""
     return format_html(
         '<span class="range-dot{}"><svg viewBox="0 0 {} 14" role="img" '
         'aria-label="Mean {}, scores {} to {} of {}">'
