@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("program.urls")),
     path("review/", include("activity.urls")),
     path("review/", include("reviews.auto_assign_urls")),
+    path("review/", include("charts.urls")),
     path("review/", include("reviews.urls")),
     path("", include("publication.accepted_urls")),
     path("", include("publication.export_urls")),

@@ -77,6 +77,16 @@ CHAIR_TABS: tuple[Tab, ...] = (
         ),
     ),
     Tab(
+        "Charts",
+        "charts:deadline",
+        children=(
+            Tab("Deadline", "charts:deadline"),
+            Tab("Reviewing", "charts:reviewing"),
+            Tab("Scores", "charts:scores"),
+            Tab("Decisions", "charts:decisions"),
+        ),
+    ),
+    Tab(
         "Publication",
         "publication:camera_table",
         children=(

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "activity",
     "publication",
     "program",
+    "charts",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from charts.queries import score_spreads
 from submissions.enums import SubmissionState
 from workshops.tables import Table, number_url
 
@@ -144,6 +145,14 @@ def decisions(request, slug):
             "released_table": released_table,
             "phase": review_settings(workshop).flags,
             "releases": release_statuses(workshop),
+            # The score column of this page's papers only.
+            "spreads": score_spreads(
+                request.user,
+                workshop,
+                papers_for_manager(request.user, workshop).filter(
+                    pk__in=[row["paper"].pk for row in rows]
+                ),
+            ),
         },
     )
 
