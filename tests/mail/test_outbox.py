@@ -8,7 +8,7 @@ from django.utils import timezone
 from mail import services
 from mail.models import EmailState, OutgoingEmail
 from mail.services import MAX_RETRIES
-from mail.tasks import send_email
+from mail.tasks import send_email, send_emails
 from tests.mail.backends import FlakyBackend
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,9 +16,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def undelivered(monkeypatch):
-    """Rows stay queued: the delivery task is recorded instead of run (nothing reaches a broker)."""
+    """Rows stay queued: the delivery tasks (one row, or a batch) are recorded instead of run
+    (nothing reaches a broker); the list holds the row ids handed over, in order."""
     queued = []
     monkeypatch.setattr(send_email, "delay", queued.append)
+    monkeypatch.setattr(send_emails, "delay", queued.extend)
     return queued
 
 
