@@ -287,7 +287,7 @@ def claim_many(ids: Sequence[int]) -> list[OutgoingEmail]:
 # every MARK_EVERY_SECONDS, so a worker killed in mid-batch leaves at most that many accepted
 # rows unmarked: each is sent again, under its one Message-ID, once its lease runs out
 # (docs/delivery.md). Marking every row on its own would cost a transaction per message.
-MARK_EVERY_SECONDS = 0.5
+MARK_EVERY_SECONDS = 0.2
 MARK_EVERY_ROWS = 25
 
 
