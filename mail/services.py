@@ -171,9 +171,11 @@ def queue_emails(rows: Iterable[dict], *, chunk: int = 1000) -> list[int]:
             OutgoingEmail.objects.bulk_create(new.values(), ignore_conflicts=True)
             # Rows queued by a concurrent call between the two queries are handed over too:
             # harmless, the claim decides which task sends them.
-            queued += OutgoingEmail.objects.filter(
-                idempotency_key__in=list(new), state=EmailState.QUEUED
-            ).values_list("pk", flat=True)
+            queued += (
+                OutgoingEmail.objects.filter(idempotency_key__in=list(new), state=EmailState.QUEUED)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
         publish_batches(queued)
     return queued
 
