@@ -11,6 +11,11 @@ can cause at most a copy of the same message, never a different one:
 A worker killed between the relay's acceptance and step 3 leaves the row "sending"; once the
 lease runs out, the sweep (``requeue_stuck``, run by beat every ``MAIL_SWEEP_SECONDS``) hands
 it to a worker again and it is sent again with the same ``Message-ID``. See docs/delivery.md.
+
+Bulk sends (a decision release: thousands of letters) go through ``queue_emails`` and
+``deliver_many``: rows inserted in one statement per chunk, one broker message per batch of
+``MAIL_BATCH_SIZE`` rows, and a batch claimed in one UPDATE and sent over one SMTP connection,
+with the same three steps and the same ``Message-ID`` per row.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ import hashlib
 import logging
 import smtplib
 import socket
+import time
 import uuid
+from collections.abc import Iterable, Sequence
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -37,6 +44,7 @@ from .models import EmailState, OutgoingEmail
 logger = logging.getLogger(__name__)
 
 SEND_TASK = "mail.send_email"
+SEND_BATCH_TASK = "mail.send_emails"
 
 # Errors worth retrying: the mail server is down or busy, not the message is wrong.
 TRANSIENT_ERRORS = (
@@ -99,6 +107,77 @@ def queue_email(
         return OutgoingEmail.objects.get(idempotency_key=key)
     publish_on_commit(SEND_TASK, email.pk)
     return email
+
+
+def batch_size() -> int:
+    """Rows per delivery task of a bulk send (one broker message, one SMTP connection)."""
+    return max(1, settings.MAIL_BATCH_SIZE)
+
+
+def publish_batches(ids: Sequence[int], *, on_commit: bool = True) -> int:
+    """Hand ``ids`` to the workers in batches of ``batch_size()`` rows, one broker message each
+    (after the current transaction commits, unless ``on_commit`` is False). Publishing a row
+    twice is harmless: the claim decides. Returns the number of rows handed over (all of them
+    on commit; those whose batch reached the broker otherwise)."""
+    size = batch_size()
+    handed = 0
+    for start in range(0, len(ids), size):
+        batch = list(ids[start : start + size])
+        if on_commit:
+            publish_on_commit(SEND_BATCH_TASK, batch)
+            handed += len(batch)
+        elif publish(SEND_BATCH_TASK, batch):
+            handed += len(batch)
+    return handed
+
+
+def queue_emails(rows: Iterable[dict], *, chunk: int = 1000) -> list[int]:
+    """Record many e-mails at once, each once per key, and schedule their delivery in batches
+    after the transaction commits: the bulk ``queue_email``.
+
+    Each row takes ``queue_email``'s keyword arguments (``key`` is the idempotency key). Keys
+    already in the outbox are skipped (a rerun, a double POST, two workers at once: the insert
+    is ``ON CONFLICT DO NOTHING`` on the unique key), so nothing is queued twice. A few queries
+    per ``chunk`` rows, whatever their number; the caller's transaction (if any) holds them
+    all. Returns the ids of the rows this call queued.
+    """
+    rows = list(rows)
+    queued: list[int] = []
+    with transaction.atomic():
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            keys = [row["key"] for row in part]
+            existing = set(
+                OutgoingEmail.objects.filter(idempotency_key__in=keys).values_list(
+                    "idempotency_key", flat=True
+                )
+            )
+            new = {}
+            for row in part:
+                if row["key"] in existing or row["key"] in new:
+                    continue
+                new[row["key"]] = OutgoingEmail(
+                    recipient=row["recipient"],
+                    subject=row["subject"][:300],
+                    body=row["body"],
+                    idempotency_key=row["key"],
+                    workshop=row.get("workshop"),
+                    user_id=row.get("user_id", getattr(row.get("user"), "pk", None)),
+                    template_role=row.get("template_role", ""),
+                    reply_to=row.get("reply_to", ""),
+                )
+            if not new:
+                continue
+            OutgoingEmail.objects.bulk_create(new.values(), ignore_conflicts=True)
+            # Rows queued by a concurrent call between the two queries are handed over too:
+            # harmless, the claim decides which task sends them.
+            queued += (
+                OutgoingEmail.objects.filter(idempotency_key__in=list(new), state=EmailState.QUEUED)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        publish_batches(queued)
+    return queued
 
 
 def message_id_for(email: OutgoingEmail) -> str:
@@ -177,6 +256,154 @@ def deliver(email_id: int) -> OutgoingEmail | None:
     return email
 
 
+def claim_many(ids: Sequence[int]) -> list[OutgoingEmail]:
+    """``claim`` for a batch: one committed UPDATE takes every claimable row of ``ids`` under
+    one fresh attempt id and lease, and fixes the ``Message-ID`` of those that have none yet.
+    Rows sent, failed or held by a live attempt are left out. Returns the claimed rows."""
+    if not ids:
+        return []
+    now = timezone.now()
+    attempt = uuid.uuid4().hex
+    claimable = Q(state=EmailState.QUEUED) | Q(state=EmailState.SENDING, retry_at__lte=now)
+    with transaction.atomic():
+        count = OutgoingEmail.objects.filter(claimable, pk__in=list(ids)).update(
+            state=EmailState.SENDING,
+            attempt_id=attempt,
+            retry_at=now + lease(),
+            attempts=F("attempts") + 1,
+        )
+        if not count:
+            return []
+        emails = list(
+            OutgoingEmail.objects.filter(pk__in=list(ids), attempt_id=attempt).order_by("pk")
+        )
+        fresh = [email for email in emails if not email.message_id]
+        for email in fresh:
+            email.message_id = message_id_for(email)
+        if fresh:
+            OutgoingEmail.objects.bulk_update(fresh, ["message_id"])
+    return emails
+
+
+# A batch records the rows the relay accepted after every MARK_EVERY_ROWS of them, and at least
+# every MARK_EVERY_SECONDS, so a worker killed in mid-batch leaves at most that many accepted
+# rows unmarked: each is sent again, under its one Message-ID, once its lease runs out
+# (docs/delivery.md). Marking every row on its own would cost a transaction per message.
+MARK_EVERY_SECONDS = 0.2
+MARK_EVERY_ROWS = 25
+
+
+def deliver_many(ids: Sequence[int]) -> dict[str, int]:
+    """Claim a batch of rows, send them over one SMTP connection, record each outcome; safe to
+    call any number of times, from any number of workers.
+
+    Each row goes through the same steps as ``deliver``: claimed (committed) before any SMTP
+    traffic, sent with its own ``Message-ID``, then marked sent (accepted rows are recorded in
+    groups, at least every ``MARK_EVERY_SECONDS``), put back with a backoff after a transient
+    error, or failed. A batch whose sending outlasts half the lease renews the lease of the rows
+    it still holds, and leaves out any it no longer holds. When the relay cannot be reached, the
+    rest of the batch is put back with a backoff at once. Returns counts by outcome.
+    """
+    emails = claim_many(ids)
+    outcome = {"sent": 0, "retry": 0, "failed": 0, "skipped": len(ids) - len(emails)}
+    if not emails:
+        return outcome
+    attempt = emails[0].attempt_id
+    claimed_at = time.monotonic()
+    renew_after = lease().total_seconds() / 2
+    held: set[int] | None = None  # after a renewal: the rows this attempt still holds
+    accepted: list[OutgoingEmail] = []
+    last_mark = time.monotonic()
+    connection = get_connection(fail_silently=False)
+    opened = False
+    try:
+        for index, email in enumerate(emails):
+            if time.monotonic() - claimed_at > renew_after:
+                held = _renew_lease([e.pk for e in emails[index:]], attempt)
+                claimed_at = time.monotonic()
+            if held is not None and email.pk not in held:
+                outcome["skipped"] += 1  # its lease ran out and another attempt took it
+                continue
+            try:
+                if not opened:
+                    connection.open()
+                    opened = True
+            except TRANSIENT_ERRORS as exc:
+                # The relay is down or unreachable: no row of the batch can go now.
+                rest = emails[index:]
+                for other in rest:
+                    _attempt_failed(other, exc)
+                outcome["retry"] += len(rest)
+                break
+            try:
+                connection.send_messages([_message(email)])
+            except TRANSIENT_ERRORS as exc:
+                _attempt_failed(email, exc)
+                outcome["retry"] += 1
+                opened = _close_quietly(connection)
+            except Exception as exc:  # a permanent failure: bad address, refused recipient...
+                logger.exception("E-mail %s failed permanently", email.pk)
+                _close_attempt(email, state=EmailState.FAILED, error=f"{type(exc).__name__}: {exc}")
+                outcome["failed"] += 1
+                opened = _close_quietly(connection)
+            else:
+                accepted.append(email)
+                now = time.monotonic()
+                if len(accepted) >= MARK_EVERY_ROWS or now - last_mark >= MARK_EVERY_SECONDS:
+                    outcome["sent"] += _mark_sent(accepted)
+                    accepted, last_mark = [], now
+    finally:
+        if accepted:
+            outcome["sent"] += _mark_sent(accepted)
+        if opened:
+            _close_quietly(connection)
+    return outcome
+
+
+def _renew_lease(ids: list[int], attempt: str) -> set[int]:
+    """Extend the lease of the rows of ``ids`` this attempt still holds; returns their ids."""
+    with transaction.atomic():
+        held = set(
+            OutgoingEmail.objects.filter(
+                pk__in=ids, state=EmailState.SENDING, attempt_id=attempt
+            ).values_list("pk", flat=True)
+        )
+        OutgoingEmail.objects.filter(pk__in=held, attempt_id=attempt).update(
+            retry_at=timezone.now() + lease()
+        )
+    return held
+
+
+def _mark_sent(emails: list[OutgoingEmail]) -> int:
+    """Mark the rows the relay accepted as sent (whichever attempt holds them now: the letters
+    went out) and log them, in one transaction. Returns how many were newly marked."""
+    from activity.mail import record_sent_many
+
+    with transaction.atomic():
+        ids = set(
+            OutgoingEmail.objects.select_for_update()
+            .filter(pk__in=[e.pk for e in emails])
+            .exclude(state=EmailState.SENT)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            state=EmailState.SENT, sent_at=timezone.now(), error="", retry_at=None
+        )
+        record_sent_many([e for e in emails if e.pk in ids])
+    return len(ids)
+
+
+def _close_quietly(connection) -> bool:
+    """Close an SMTP connection that may be broken; returns False (it is closed)."""
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - a broken connection may fail to say goodbye
+        pass
+    return False
+
+
 def _attempt_failed(email: OutgoingEmail, exc: Exception) -> None:
     error = f"{type(exc).__name__}: {exc}"
     retries = email.attempts - 1
@@ -229,7 +456,8 @@ def requeue_stuck(*, limit: int = 1000, now: dt.datetime | None = None) -> int:
 
     Cheap and safe to run concurrently: one bounded, indexed select, one update that puts
     the rows (back) in the queue and pushes their next sweep ``MAIL_REQUEUE_AFTER_SECONDS``
-    ahead (so a backlog is not published again at every run), then one publish per row.
+    ahead (so a backlog is not published again at every run), then one publish per batch of
+    ``MAIL_BATCH_SIZE`` rows.
     Publishing a row twice is harmless: the claim decides which task sends it. Returns the
     number of rows handed over.
     """
@@ -245,7 +473,7 @@ def requeue_stuck(*, limit: int = 1000, now: dt.datetime | None = None) -> int:
     OutgoingEmail.objects.filter(due, pk__in=ids).update(
         state=EmailState.QUEUED, retry_at=now + requeue_after()
     )
-    published = sum(publish(SEND_TASK, email_id) for email_id in ids)
+    published = publish_batches(ids, on_commit=False)
     if published < len(ids):
         logger.warning(
             "Sweep: %s of %s e-mails could not be published", len(ids) - published, len(ids)

@@ -16,3 +16,10 @@ def send_email(email_id: int) -> str | None:
 def requeue_stuck() -> int:
     """Beat, every ``MAIL_SWEEP_SECONDS``: hand over rows whose delivery is due again."""
     return services.requeue_stuck()
+
+
+@shared_task(name="mail.send_emails")
+def send_emails(email_ids: list[int]) -> dict[str, int]:
+    """Deliver a batch of outbox rows over one SMTP connection (``services.deliver_many``):
+    each row claimed, sent under its own Message-ID and recorded as ``send_email`` does."""
+    return services.deliver_many(email_ids)

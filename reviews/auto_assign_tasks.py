@@ -24,11 +24,12 @@ def fail_stale_assignment_runs() -> int:
 
 @shared_task(name="reviews.send_assignment_emails")
 def send_assignment_emails(run_id: int) -> int:
-    """Start the delivery of a committed run's assignment e-mails, one outbox task per row.
+    """Start the delivery of a committed run's assignment e-mails, in batches (one outbox task
+    per ``MAIL_BATCH_SIZE`` rows, sent over one SMTP connection).
 
     Idempotent: only rows still queued are handed over, and delivery itself skips sent rows.
     """
-    from config.dispatch import publish
+    from mail.services import publish_batches
 
     from .models import AssignmentRun
     from .services.auto_assign import email_ids_of_run
@@ -38,7 +39,6 @@ def send_assignment_emails(run_id: int) -> int:
         return 0
     count = 0
     for ids in email_ids_of_run(run):
-        for email_id in ids:
-            publish("mail.send_email", email_id)
+        publish_batches(ids, on_commit=False)
         count += len(ids)
     return count

@@ -241,6 +241,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=60)
 MAIL_REQUEUE_AFTER_SECONDS = env.int("MAIL_REQUEUE_AFTER_SECONDS", default=60)
 MAIL_SWEEP_SECONDS = env.int("MAIL_SWEEP_SECONDS", default=30)
+# Bulk sends (decision letters) are handed to the workers this many rows per task, each batch
+# sent over one SMTP connection.
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=100)
 
 # A broker that is down must not hold a web request for long: connect within a second or two
 # and retry a publish once (the dispatch helpers log and swallow what still fails after the

@@ -16,11 +16,12 @@ from activity.models import Kind
 from activity.services import record, record_many
 from config.dispatch import publish, publish_on_commit
 from mail.models import EmailState, OutgoingEmail
-from mail.services import queue_email
+from mail.services import publish_batches, queue_email, queue_emails
 from submissions.enums import SubmissionState
-from submissions.services import set_state
+from submissions.services import set_decided_states, set_state
 from workshops.concurrency import EditConflict, bump, claim
 from workshops.enums import DateKind
+from workshops.models import Workshop
 
 from ..enums import DecisionOutcome, Phase, ReviewState, is_accept, outcomes_for
 from ..models import (
@@ -211,6 +212,7 @@ def release_decisions(*, workshop, by, fingerprint: str) -> DecisionRelease | No
                 "the confirmation page. Nothing was sent; check them again below."
             )
         release = DecisionRelease.objects.create(workshop=workshop, created_by=by)
+        changes = []
         for decision in decisions:
             state = (
                 SubmissionState.ACCEPTED
@@ -218,10 +220,16 @@ def release_decisions(*, workshop, by, fingerprint: str) -> DecisionRelease | No
                 else SubmissionState.REJECTED
             )
             if decision.submission.state != state:
-                set_state(decision.submission, state, by=by, reason="Decision released")
+                changes.append((decision.submission, state))
             decision.release = release
             decision.released_at = now
-        Decision.objects.bulk_update(decisions, ["release", "released_at"])
+        # The papers' states through the submissions service, all at once (same checks and
+        # log entries as set_state paper by paper).
+        set_decided_states(changes, by=by, reason="Decision released")
+        # One value for every decision: one UPDATE (bulk_update would write a CASE per row).
+        Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(
+            release=release, released_at=now
+        )
         record_many(
             workshop=workshop,
             rows=[
@@ -377,6 +385,11 @@ def template_for(workshop, outcome: str, templates: dict | None = None) -> tuple
 
 
 def placeholder_values(decision, author, *, reviews: str) -> dict[str, str]:
+    return {**paper_values(decision, reviews=reviews), "author_name": author.name or author.email}
+
+
+def paper_values(decision, *, reviews: str) -> dict[str, str]:
+    """The placeholders of a decision's letters that are the same for each of its authors."""
     submission = decision.submission
     workshop = submission.workshop
     camera = workshop.date(DateKind.CAMERA_READY)
@@ -393,7 +406,6 @@ def placeholder_values(decision, author, *, reviews: str) -> dict[str, str]:
             else "the date announced on the workshop page"
         ),
         "workshop": workshop.short_name,
-        "author_name": author.name or author.email,
         "camera_ready_url": _camera_ready_url(decision),
     }
 
@@ -424,17 +436,20 @@ def letter_subject(workshop, subject: str) -> str:
     return f"[{workshop.short_name}] {subject}"
 
 
-def render_decision_email(decision, author, *, templates=None, reviews=None) -> tuple[str, str]:
+def render_decision_email(
+    decision, author, *, templates=None, reviews=None, values=None
+) -> tuple[str, str]:
     """The decision letter to one author exactly as it is queued: the previews (templates page,
-    release confirmation) and ``notify_release`` all call this."""
+    release confirmation) and ``notify_release`` all call this. ``values`` may give the
+    paper's own placeholders (``letter_values``), computed once for all its authors."""
     workshop = decision.submission.workshop
     subject, body = template_for(workshop, decision.outcome, templates)
-    values = placeholder_values(
-        decision,
-        author,
-        reviews=reviews if reviews is not None else reviews_text(decision.submission, decision),
-    )
-    values["paper_url"] = paper_url(decision.submission)
+    if values is None:
+        values = letter_values(
+            decision,
+            reviews=reviews if reviews is not None else reviews_text(decision.submission, decision),
+        )
+    values = {**values, "author_name": author.name or author.email}
     text = render_template(body, values)
     if values["paper_url"] not in text:
         # A chair's template without {paper_url}: the link is still given.
@@ -442,25 +457,33 @@ def render_decision_email(decision, author, *, templates=None, reviews=None) -> 
     return letter_subject(workshop, render_template(subject, values)), text
 
 
+def letter_values(decision, *, reviews: str) -> dict[str, str]:
+    """The placeholders of a decision's letters but the author's name, with the paper's link."""
+    return {**paper_values(decision, reviews=reviews), "paper_url": paper_url(decision.submission)}
+
+
 def notification_key(release_id: int, submission_id: int, email: str) -> str:
     return f"decision:{release_id}:{submission_id}:{email.lower()}"
+
+
+# Decisions rendered and queued per transaction by ``notify_release``: each chunk's letters
+# are committed and handed to the workers while the next chunk is rendered.
+NOTIFY_CHUNK = 500
 
 
 def notify_release(release_id: int) -> int:
     """Queue one e-mail per author of every decision in the release; safe to run again.
 
     The idempotency key names the release, the paper and the address, so a retried or
-    restarted task only queues what is missing. Returns the number of e-mails of the release.
+    restarted task only queues what is missing. Letters are rendered and queued
+    ``NOTIFY_CHUNK`` decisions at a time, in a fixed number of queries per chunk (reviews,
+    scores and answers of the chunk's papers at once; the rows in one bulk insert), and handed
+    to the workers in batches (``mail.services.queue_emails``). Returns the number of e-mails
+    of the release.
     """
     release = DecisionRelease.objects.select_related("workshop").get(pk=release_id)
-    workshop = release.workshop
+    workshop = Workshop.objects.prefetch_related("dates").get(pk=release.workshop_id)
     templates = {t.outcome: t for t in DecisionTemplate.objects.filter(workshop=workshop)}
-    decisions = (
-        Decision.objects.filter(release=release)
-        .select_related("submission__workshop")
-        .prefetch_related("submission__authors", "submission__workshop__dates")
-        .order_by("submission__number")
-    )
     # Rows queued by an earlier run of this release; still-queued ones are dispatched again
     # (delivery claims the row first and skips sent ones, so this cannot send twice).
     earlier = dict(
@@ -468,35 +491,84 @@ def notify_release(release_id: int) -> int:
             idempotency_key__startswith=f"decision:{release.pk}:"
         ).values_list("idempotency_key", "state")
     )
+    decision_ids = list(
+        Decision.objects.filter(release=release)
+        .order_by("submission__number")
+        .values_list("pk", flat=True)
+    )
     count = 0
-    for decision in decisions:
-        submission = decision.submission
-        text = reviews_text(submission, decision)
-        for author in submission.ordered_authors:
-            count += 1
-            key = notification_key(release.pk, submission.pk, author.email)
-            if key in earlier:
-                if earlier[key] == EmailState.QUEUED:
-                    email_id = OutgoingEmail.objects.get(idempotency_key=key).pk
-                    publish_on_commit("mail.send_email", email_id)
-                continue
-            subject, body = render_decision_email(
-                decision, author, templates=templates, reviews=text
-            )
-            queue_email(
-                recipient=author.email,
-                subject=subject,
-                body=body,
-                key=key,
-                workshop=workshop,
-                user=author.user,
-                template_role=f"reviews.decision.{decision.outcome}",
-                reply_to=workshop.contact_email,
-            )
+    for start in range(0, len(decision_ids), NOTIFY_CHUNK):
+        chunk = decision_ids[start : start + NOTIFY_CHUNK]
+        decisions = list(
+            Decision.objects.filter(pk__in=chunk)
+            .select_related("submission")
+            .prefetch_related("submission__authors")
+            .order_by("submission__number")
+        )
+        reviews = _author_reviews_of([d.submission_id for d in decisions])
+        rows, again = [], []
+        for decision in decisions:
+            submission = decision.submission
+            submission.workshop = workshop  # one instance, its dates prefetched once
+            values = None
+            for author in submission.ordered_authors:
+                count += 1
+                key = notification_key(release.pk, submission.pk, author.email)
+                if key in earlier:
+                    if earlier[key] == EmailState.QUEUED:
+                        again.append(key)
+                    continue
+                if values is None:
+                    text = reviews_text(
+                        submission, decision, reviews=reviews.get(submission.pk, [])
+                    )
+                    values = letter_values(decision, reviews=text)
+                subject, body = render_decision_email(
+                    decision, author, templates=templates, values=values
+                )
+                rows.append(
+                    {
+                        "recipient": author.email,
+                        "subject": subject,
+                        "body": body,
+                        "key": key,
+                        "workshop": workshop,
+                        "user_id": author.user_id,
+                        "template_role": f"reviews.decision.{decision.outcome}",
+                        "reply_to": workshop.contact_email,
+                    }
+                )
+        with transaction.atomic():
+            queue_emails(rows)
+            if again:
+                publish_batches(
+                    list(
+                        OutgoingEmail.objects.filter(
+                            idempotency_key__in=again, state=EmailState.QUEUED
+                        ).values_list("pk", flat=True)
+                    )
+                )
     DecisionRelease.objects.filter(pk=release.pk, notified_at__isnull=True).update(
         notified_at=timezone.now()
     )
     return count
+
+
+def _author_reviews_of(submission_ids) -> dict[int, list]:
+    """``author_reviews`` of many papers at once: {paper id: its reviews as authors may see
+    them}, in four queries whatever the number of papers."""
+    reviews: dict[int, list] = {}
+    for review in (
+        Review.objects.filter(
+            assignment__submission_id__in=submission_ids, state=ReviewState.SUBMITTED
+        )
+        .select_related("assignment")
+        .defer("confidential_note", "assignment__reviewer", "assignment__created_by")
+        .prefetch_related("scores__criterion", answers_prefetch("authors"))
+        .order_by("assignment__submission_id", "assignment__ordinal")
+    ):
+        reviews.setdefault(review.assignment.submission_id, []).append(review)
+    return reviews
 
 
 # ---------------------------------------------------------------------------------------------

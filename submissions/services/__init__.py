@@ -1,6 +1,7 @@
 """Services of the submissions app: plain functions that change state.
 
-- ``state``: ``set_state`` (the one door for state changes) and the predicates
+- ``state``: ``set_state`` (the one door for state changes; ``set_decided_states``, the same
+  door for a release of many decisions at once) and the predicates
   (``can_edit``, ``can_submit``, ``can_withdraw``, ``missing_items`` ...).
 - ``deadlines``: every deadline rule, with an injectable ``now``.
 - ``editing``: saving the author's form (metadata, authors, files) in one transaction.
@@ -16,5 +17,6 @@ from .state import (  # noqa: F401
     can_transition,
     can_withdraw,
     missing_items,
+    set_decided_states,
     set_state,
 )

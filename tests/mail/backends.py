@@ -30,3 +30,26 @@ class FlakyBackend(LocmemBackend):
             FlakyBackend.failures_left -= 1
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         return super().send_messages(messages)
+
+
+class CountingBackend(LocmemBackend):
+    """Delivers like the in-memory backend and counts the connections opened to the server."""
+
+    opened = 0
+
+    def open(self):
+        CountingBackend.opened += 1
+        return super().open()
+
+
+class UnreachableBackend(BaseEmailBackend):
+    """The relay refuses the connection itself: nothing can be sent now."""
+
+    sends = 0
+
+    def open(self):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    def send_messages(self, messages):
+        UnreachableBackend.sends += 1
+        raise AssertionError("nothing is sent without a connection")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from mail import services
 from mail.models import EmailState, OutgoingEmail
 from mail.services import MAX_RETRIES
-from mail.tasks import send_email
+from mail.tasks import send_email, send_emails
 from tests.mail.backends import FlakyBackend
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,9 +16,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def undelivered(monkeypatch):
-    """Rows stay queued: the delivery task is recorded instead of run (nothing reaches a broker)."""
+    """Rows stay queued: the delivery tasks (one row, or a batch) are recorded instead of run
+    (nothing reaches a broker); the list holds the row ids handed over, in order."""
     queued = []
     monkeypatch.setattr(send_email, "delay", queued.append)
+    monkeypatch.setattr(send_emails, "delay", queued.extend)
     return queued
 
 
@@ -257,3 +259,122 @@ def test_resend_leaves_a_row_being_sent_alone(undelivered):
 
     assert services.resend(OutgoingEmail.objects.get(pk=email.pk)) is False
     assert OutgoingEmail.objects.get(pk=email.pk).state == EmailState.SENDING
+
+
+# --- Bulk sends: queued at once, sent in batches ------------------------------------------------
+
+
+def _letters(n, prefix="bulk:1"):
+    return [
+        {
+            "recipient": f"author{i}@example.org",
+            "subject": f"Decision on paper #{i}",
+            "body": "Dear author,\n\nthe decision is in.\n",
+            "key": f"{prefix}:{i}:author{i}@example.org",
+        }
+        for i in range(n)
+    ]
+
+
+def test_queue_emails_twice_queues_and_sends_each_key_once():
+    with transaction.atomic():
+        first = services.queue_emails(_letters(3))
+    with transaction.atomic():  # a rerun (or a double POST) with one more letter
+        second = services.queue_emails(_letters(4))
+
+    assert len(first) == 3
+    assert len(second) == 1
+    assert OutgoingEmail.objects.count() == 4
+    assert sorted(m.to[0] for m in mail.outbox) == [f"author{i}@example.org" for i in range(4)]
+    assert set(OutgoingEmail.objects.values_list("state", flat=True)) == {EmailState.SENT}
+
+
+def test_queue_emails_hands_rows_over_in_batches_after_commit(settings, undelivered, monkeypatch):
+    settings.MAIL_BATCH_SIZE = 2
+    batches = []
+    monkeypatch.setattr(send_emails, "delay", batches.append)
+    with transaction.atomic():
+        ids = services.queue_emails(_letters(5))
+        assert batches == []  # nothing reaches the broker before the commit
+
+    assert batches == [ids[0:2], ids[2:4], ids[4:5]]
+
+
+def test_a_batch_goes_over_one_connection_with_one_message_id_per_row(settings, undelivered):
+    settings.EMAIL_BACKEND = "tests.mail.backends.CountingBackend"
+    from tests.mail.backends import CountingBackend
+
+    CountingBackend.opened = 0
+    with transaction.atomic():
+        ids = services.queue_emails(_letters(5))
+
+    outcome = services.deliver_many(ids)
+
+    assert outcome["sent"] == 5
+    assert CountingBackend.opened == 1
+    rows = {e.pk: e for e in OutgoingEmail.objects.all()}
+    assert {e.state for e in rows.values()} == {EmailState.SENT}
+    assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
+        e.message_id for e in rows.values()
+    )
+    assert services.deliver_many(ids)["skipped"] == 5  # a redelivered task sends nothing
+    assert len(mail.outbox) == 5
+
+
+def test_a_batch_leaves_rows_held_by_a_live_attempt_alone(undelivered):
+    with transaction.atomic():
+        ids = services.queue_emails(_letters(3))
+    held = services.claim(ids[1])  # another worker is sending this one
+
+    outcome = services.deliver_many(ids)
+
+    assert outcome == {"sent": 2, "retry": 0, "failed": 0, "skipped": 1}
+    assert sorted(m.to[0] for m in mail.outbox) == ["author0@example.org", "author2@example.org"]
+    row = OutgoingEmail.objects.get(pk=ids[1])
+    assert (row.state, row.attempt_id) == (EmailState.SENDING, held.attempt_id)
+
+
+def test_a_batch_that_cannot_reach_the_relay_puts_every_row_back_with_a_backoff(
+    settings, undelivered
+):
+    settings.EMAIL_BACKEND = "tests.mail.backends.UnreachableBackend"
+    with transaction.atomic():
+        ids = services.queue_emails(_letters(3))
+    before = timezone.now()
+
+    outcome = services.deliver_many(ids)
+
+    assert outcome["retry"] == 3
+    for row in OutgoingEmail.objects.all():
+        assert row.state == EmailState.QUEUED
+        assert row.attempts == 1
+        assert "Connection refused" in row.error
+        assert row.retry_at >= before + dt.timedelta(seconds=59)
+    assert services.requeue_stuck() == 0  # not before the backoff is over
+
+
+def test_a_transient_error_in_a_batch_retries_that_row_only(settings, undelivered):
+    settings.EMAIL_BACKEND = "tests.mail.backends.FlakyBackend"
+    FlakyBackend.failures_left = 1
+    with transaction.atomic():
+        ids = services.queue_emails(_letters(3))
+
+    outcome = services.deliver_many(ids)
+
+    assert outcome == {"sent": 2, "retry": 1, "failed": 0, "skipped": 0}
+    first = OutgoingEmail.objects.get(pk=ids[0])
+    assert (first.state, first.attempts) == (EmailState.QUEUED, 1)
+    assert "SMTPServerDisconnected" in first.error
+    assert len(mail.outbox) == 2
+
+
+def test_the_sweep_hands_rows_over_in_batches(settings, undelivered, monkeypatch):
+    settings.MAIL_BATCH_SIZE = 2
+    with transaction.atomic():
+        ids = services.queue_emails(_letters(3))
+    OutgoingEmail.objects.update(created_at=timezone.now() - dt.timedelta(minutes=2))
+    batches = []
+    monkeypatch.setattr(send_emails, "delay", batches.append)
+
+    assert services.requeue_stuck() == 3
+    assert batches == [ids[0:2], ids[2:3]]

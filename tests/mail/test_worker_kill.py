@@ -12,7 +12,6 @@ import time
 import uuid
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 
 from mail import services
@@ -23,6 +22,7 @@ from tests.submissions.test_broker import broker_url
 ROWS = 200
 LEASE = 3  # seconds: a killed attempt's row is claimable again this soon
 SWEEP = 1  # seconds between sweeps (beat)
+BATCH = 10  # rows per delivery task of a bulk send
 
 
 def server_database() -> None:
@@ -62,7 +62,14 @@ def publishing_to(request):
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
-def test_killed_workers_never_send_two_different_messages_for_one_row(tmp_path, publishing_to):
+@pytest.mark.parametrize("bulk", [False, True], ids=["one-by-one", "in-batches"])
+def test_killed_workers_never_send_two_different_messages_for_one_row(
+    tmp_path, publishing_to, settings, bulk
+):
+    """One by one: each row queued in its own transaction, one task per row. In batches: the
+    rows queued at once (``queue_emails``, as a decision release does), one task per batch of
+    ``BATCH`` rows, each batch claimed at once and sent over one SMTP connection."""
+    settings.MAIL_BATCH_SIZE = BATCH
     url = broker_url()
     server_database()
     queue = f"test-mail-kill-{uuid.uuid4().hex}"
@@ -79,6 +86,7 @@ def test_killed_workers_never_send_two_different_messages_for_one_row(tmp_path, 
             "MAIL_LEASE_SECONDS": str(LEASE),
             "MAIL_REQUEUE_AFTER_SECONDS": str(LEASE),
             "MAIL_SWEEP_SECONDS": str(SWEEP),
+            "MAIL_BATCH_SIZE": str(BATCH),
         }
         common = {"base_dir": settings.BASE_DIR, "work_dir": tmp_path, "env": env, "log": log}
         worker = CeleryProcess("worker", queue=queue, concurrency=4, **common)
@@ -86,17 +94,24 @@ def test_killed_workers_never_send_two_different_messages_for_one_row(tmp_path, 
         worker.start()
         beat.start()
         try:
-            ids = []
-            for n in range(ROWS):
-                with transaction.atomic():  # each row is published as its transaction commits
-                    ids.append(
-                        services.queue_email(
-                            recipient=f"author{n}@example.org",
-                            subject=f"Decision on paper #{n}",
-                            body="Dear author,\n\nthe decision is in.\n",
-                            key=f"kill-test:{n}:author{n}@example.org",
-                        ).pk
-                    )
+            letters = [
+                {
+                    "recipient": f"author{n}@example.org",
+                    "subject": f"Decision on paper #{n}",
+                    "body": "Dear author,\n\nthe decision is in.\n",
+                    "key": f"kill-test:{n}:author{n}@example.org",
+                }
+                for n in range(ROWS)
+            ]
+            if bulk:
+                with transaction.atomic():  # the batches are published as it commits
+                    ids = services.queue_emails(letters)
+            else:
+                ids = []
+                for letter in letters:
+                    with transaction.atomic():  # each row is published as it commits
+                        ids.append(services.queue_email(**letter).pk)
+            assert len(ids) == ROWS
 
             kills = {"worker": 0, "pool child": 0}
             plan = ((20, "worker"), (60, "pool child"), (100, "worker"), (150, "pool child"))

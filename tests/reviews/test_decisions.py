@@ -72,21 +72,26 @@ def test_notification_task_crash_midway_then_rerun_sends_each_once(
 ):
     import reviews.services.decisions as decisions
 
-    real = decisions.queue_email
+    real = decisions.queue_emails
     calls = {"n": 0}
 
-    def flaky(**kwargs):
+    def flaky(rows):
         calls["n"] += 1
         if calls["n"] == 2:
             raise ConnectionError("worker died")
-        return real(**kwargs)
+        return real(rows)
 
-    with mock.patch.object(decisions, "queue_email", side_effect=flaky):
+    # One paper's letters per chunk: the worker dies while queueing the second paper's.
+    with (
+        mock.patch.object(decisions, "NOTIFY_CHUNK", 1),
+        mock.patch.object(decisions, "queue_emails", side_effect=flaky),
+    ):
         with pytest.raises((ConnectionError, Retry)):
             with django_capture_on_commit_callbacks(execute=True):
                 release = release_now(workshop=decided.workshop, by=decided.chair)
     release = DecisionRelease.objects.get()
-    assert OutgoingEmail.objects.filter(template_role__startswith="reviews.decision").count() == 1
+    # Paper #1's two authors were queued (and committed) before the crash.
+    assert OutgoingEmail.objects.filter(template_role__startswith="reviews.decision").count() == 2
     assert release.notified_at is None
 
     with django_capture_on_commit_callbacks(execute=True):
