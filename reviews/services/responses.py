@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from workshops.concurrency import EditConflict
 from workshops.enums import DateKind
 
 from ..enums import AssignmentState, ResponseReviews, ReviewState
-from ..models import AreaChairAssignment, Assignment, AuthorResponse, Review
+from ..models import AreaChairAssignment, Assignment, AuthorResponse, Review, ReviewScore
 from ..permissions import forget_rights, paper_rights, review_settings
 from . import ReviewFlowError
 from .emails import send, site_url
@@ -82,17 +82,27 @@ def window_open(submission, rights, response=None, *, now=None) -> bool:
     return deadline is None or (now or timezone.now()) <= deadline
 
 
-def reviews_for_response(submission):
+def reviews_for_response(submission, *, with_scores: bool):
     """The submitted reviews authors read during the response, as "Reviewer N": never the
-    reviewer's account, never the confidential note, only answers meant for authors. Whether
-    the scores are shown is the template's business (``show_scores``)."""
-    return list(
+    reviewer's account, never the confidential note, only answers meant for authors. Without
+    ``with_scores`` ("texts only") no score leaves this function: no criterion score, no
+    recommendation or confidence, no answer to a score question."""
+    scores = ReviewScore.objects.select_related("criterion")
+    reviews = list(
         Review.objects.filter(assignment__submission=submission, state=ReviewState.SUBMITTED)
         .select_related("assignment")
         .defer("confidential_note", "assignment__reviewer", "assignment__created_by")
-        .prefetch_related("scores__criterion", answers_prefetch("authors"))
+        .prefetch_related(
+            Prefetch("scores", queryset=scores if with_scores else scores.none()),
+            answers_prefetch("authors"),
+        )
         .order_by("assignment__ordinal")
     )
+    if not with_scores:
+        for review in reviews:
+            review.recommendation = review.confidence = None
+            review.shown_answers = [a for a in review.shown_answers if a.question.kind != "score"]
+    return reviews
 
 
 def shows_scores(workshop) -> bool:

@@ -100,10 +100,7 @@ def author_response(request, slug, number):
         status = 400
     typed = form["text"].value() or ""
     show_scores = shows_scores(workshop)
-    reviews = reviews_for_response(submission)
-    if not show_scores:  # "texts only": no score, not even a question answered with one
-        for review in reviews:
-            review.shown_answers = [a for a in review.shown_answers if a.question.kind != "score"]
+    reviews = reviews_for_response(submission, with_scores=show_scores)
     return render(
         request,
         "reviews/response.html",

@@ -77,6 +77,10 @@ def test_author_reads_review_texts_without_scores_or_names_and_responds(respondi
     assert "Reviewer 1" in html
     assert SECRET_REVIEW_TEXT in html
     assert "Overall recommendation" not in html  # texts only
+    # Not only hidden by the page: no score reaches the page at all.
+    for review in page.context["reviews"]:
+        assert review.recommendation is None and review.confidence is None
+        assert list(review.scores.all()) == []
     for secret in REVIEWER_SECRETS:
         assert secret not in html
 
