@@ -91,13 +91,15 @@ def reviews_for_response(submission, *, with_scores: bool):
     reviews = list(
         Review.objects.filter(assignment__submission=submission, state=ReviewState.SUBMITTED)
         .select_related("assignment")
-        .defer("confidential_note", "assignment__reviewer", "assignment__created_by")
+        .defer("assignment__reviewer", "assignment__created_by")
         .prefetch_related(
             Prefetch("scores", queryset=scores if with_scores else scores.none()),
             answers_prefetch("authors"),
         )
         .order_by("assignment__ordinal")
     )
+    for review in reviews:
+        review.confidential_note = ""  # chairs only: never handed to the authors' page
     if not with_scores:
         for review in reviews:
             review.recommendation = review.confidence = None

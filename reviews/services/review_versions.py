@@ -173,15 +173,19 @@ def review_changes(review, *, workshop, confidential: bool) -> ReviewChanges:
     the first version) to the latest."""
     versions = list(ReviewVersion.objects.filter(review=review).order_by("number"))
     if len(versions) < 2:
-        return ReviewChanges(versions, None, versions[-1] if versions else None, [])
-    before_response = [v for v in versions if not v.after_response]
-    before = before_response[-1] if before_response else versions[0]
-    after = versions[-1]
-    if before.pk == after.pk:
-        before = versions[-2]
-    return ReviewChanges(
-        versions,
-        before,
-        after,
-        diff(before.snapshot, after.snapshot, workshop=workshop, confidential=confidential),
-    )
+        changes = []
+        before, after = None, versions[-1] if versions else None
+    else:
+        before_response = [v for v in versions if not v.after_response]
+        before = before_response[-1] if before_response else versions[0]
+        after = versions[-1]
+        if before.pk == after.pk:
+            before = versions[-2]
+        changes = diff(
+            before.snapshot, after.snapshot, workshop=workshop, confidential=confidential
+        )
+    # Only the filtered changes leave here: a snapshot holds the confidential note and every
+    # answer, which an area chair must not be handed.
+    for version in versions:
+        version.snapshot = None
+    return ReviewChanges(versions, before, after, changes)

@@ -322,11 +322,14 @@ def _visible_reviews(submission, rights, *, exclude_assignment=None):
     )
     if rights.can_see_reviewer_names:
         qs = qs.select_related("assignment__reviewer")
-    else:
-        qs = qs.defer("confidential_note")
     if exclude_assignment:
         qs = qs.exclude(assignment_id=exclude_assignment)
-    return list(qs)
+    reviews = list(qs)
+    if not rights.can_see_confidential:
+        # Area chairs see names, not the notes to the chairs: not even in the context.
+        for review in reviews:
+            review.confidential_note = ""
+    return reviews
 
 
 @login_required

@@ -321,7 +321,11 @@ def test_versions_are_kept_and_the_changes_shown_after_the_response(scenario, lo
 
     review = Review.objects.get(assignment=s.assignment)
     data = review_form_data(
-        s, recommendation=5, weaknesses="The ablation is now convincing.", version=review.version
+        s,
+        recommendation=5,
+        weaknesses="The ablation is now convincing.",
+        confidential_note="Raised my score after the rebuttal.",
+        version=review.version,
     )
     assert login(s.assigned).post(edit, data).status_code == 302
     versions = list(ReviewVersion.objects.order_by("number"))
@@ -334,6 +338,12 @@ def test_versions_are_kept_and_the_changes_shown_after_the_response(scenario, lo
         assert "4 — " in html and "5 — " in html
         assert "<del>Weak ablation.</del>" in html
         assert "<ins>The ablation is now convincing.</ins>" in html
+        # The context holds the filtered changes only, never a raw snapshot.
+        context = login(who).get(changes).context["result"]
+        assert all(v.snapshot is None for v in context.versions)
+    # The confidential note's change is for chairs only.
+    assert "Raised my score after the rebuttal." in login(s.chair).get(changes).content.decode()
+    assert "Raised my score" not in login(s.area_chair).get(changes).content.decode()
     assert login(s.assigned).get(changes).status_code == 404
     assert login(s.conflicted_chair).get(changes).status_code == 404
 
