@@ -97,12 +97,13 @@ def record_sent(email) -> None:
 
 
 def papers_of(emails) -> dict[int, int | None]:
-    """``paper_of`` for many e-mails: {e-mail id: paper id or None}, in at most three queries
+    """``paper_of`` for many e-mails: {e-mail id: paper id or None}, in at most four queries
     (one per kind of number a key can name), whatever their number."""
-    from reviews.models import Assignment, Comment
+    from reviews.models import AreaChairAssignment, Assignment, Comment
     from submissions.models import Submission
 
-    wanted: dict[str, dict[int, list]] = {"submission": {}, "assignment": {}, "comment": {}}
+    # One entry per kind of number a key can name (the second column of ``_PAPER_KEYS``).
+    wanted: dict[str, dict[int, list]] = {what: {} for _pattern, what in _PAPER_KEYS}
     for email in emails:
         key = email.idempotency_key or ""
         for pattern, what in _PAPER_KEYS:
@@ -121,7 +122,11 @@ def papers_of(emails) -> dict[int, int | None]:
             for email in group:
                 if number in papers and papers[number] == email.workshop_id:
                     found[email.pk] = number
-    for what, model in (("assignment", Assignment), ("comment", Comment)):
+    for what, model in (
+        ("assignment", Assignment),
+        ("area_chair_assignment", AreaChairAssignment),
+        ("comment", Comment),
+    ):
         if not wanted[what]:
             continue
         rows = {

@@ -128,3 +128,34 @@ def test_a_conflicted_chair_never_reads_of_a_camera_ready_reminder(
     )
     assert len(list(page.context["page"])) == len(queued)
     assert f"Camera-ready of paper #{accepted.number}" in page.content.decode()
+
+
+def test_the_bulk_lookup_ties_every_kind_of_key_like_the_single_one(scenario):
+    """``papers_of`` (the batch sender's) knows every kind of number a key can name: a key it
+    did not know would fail the marking of a whole batch as sent."""
+    from activity.mail import _PAPER_KEYS, papers_of
+    from reviews.models import AreaChairAssignment, Comment
+
+    paper = scenario.paper
+    ac = base.member(scenario.workshop, "area_chair")
+    ac_row = AreaChairAssignment.objects.create(submission=paper, area_chair=ac)
+    comment = Comment.objects.create(submission=paper, author=scenario.chair, body="Hi")
+    keys = {
+        "submission": f"submission:{paper.pk}:received:ada@example.org",
+        "assignment": f"assignment:{scenario.assignment.pk}",
+        "area_chair_assignment": f"area-chair-assignment:{ac_row.pk}",
+        "comment": f"comment:{comment.pk}:{scenario.chair.pk}",
+    }
+    assert set(keys) == {what for _pattern, what in _PAPER_KEYS}
+    emails = [
+        OutgoingEmail.objects.create(
+            workshop=scenario.workshop,
+            recipient="x@example.org",
+            subject="s",
+            body="b",
+            idempotency_key=key,
+        )
+        for key in keys.values()
+    ]
+    found = papers_of(emails)
+    assert [found[e.pk] for e in emails] == [paper_of(e) for e in emails] == [paper.pk] * 4
