@@ -43,7 +43,7 @@ from ..permissions import (
 )
 from . import ReviewFlowError
 from .emails import one_line, site_url
-from .meta_reviews import meta_reviews_text, submitted_meta_reviews
+from .meta_reviews import meta_reviews_text, submitted_meta_reviews, submitted_meta_reviews_of
 from .questions import answers_prefetch
 from .templating import default_template, render_template
 
@@ -344,13 +344,15 @@ def author_reviews(submission):
     )
 
 
-def reviews_text(submission, decision=None, reviews=None) -> str:
+def reviews_text(submission, decision=None, reviews=None, meta_reviews=None) -> str:
     reviews = author_reviews(submission) if reviews is None else reviews
+    if meta_reviews is None:
+        meta_reviews = submitted_meta_reviews(submission)
     lines = []
     if decision is not None and decision.comments.strip():
         lines += ["Comments from the program committee", "", decision.comments.strip(), ""]
     # The area chair's submitted meta-review, signed "Area chair" (never a name).
-    lines += meta_reviews_text(submitted_meta_reviews(submission))
+    lines += meta_reviews_text(meta_reviews)
     for review in reviews:
         lines += [f"--- {review.assignment.label} ---"]
         lines.append(f"Overall recommendation: {review.recommendation_label}")
@@ -506,6 +508,7 @@ def notify_release(release_id: int) -> int:
             .order_by("submission__number")
         )
         reviews = _author_reviews_of([d.submission_id for d in decisions])
+        meta_reviews = submitted_meta_reviews_of([d.submission_id for d in decisions])
         rows, again = [], []
         for decision in decisions:
             submission = decision.submission
@@ -520,7 +523,10 @@ def notify_release(release_id: int) -> int:
                     continue
                 if values is None:
                     text = reviews_text(
-                        submission, decision, reviews=reviews.get(submission.pk, [])
+                        submission,
+                        decision,
+                        reviews=reviews.get(submission.pk, []),
+                        meta_reviews=meta_reviews.get(submission.pk, []),
                     )
                     values = letter_values(decision, reviews=text)
                 subject, body = render_decision_email(

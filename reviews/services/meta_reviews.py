@@ -162,14 +162,23 @@ def meta_review_of(user, submission) -> MetaReview | None:
 def submitted_meta_reviews(submission) -> list[MetaReview]:
     """The submitted meta-reviews' texts for the authors (decision letters, which are only
     written for a decision being released): no confidential note, no area chair account."""
-    return list(
+    return submitted_meta_reviews_of([submission.pk]).get(submission.pk, [])
+
+
+def submitted_meta_reviews_of(submission_ids) -> dict[int, list[MetaReview]]:
+    """``submitted_meta_reviews`` of many papers in one query: {paper id: meta-reviews}."""
+    found: dict[int, list[MetaReview]] = {}
+    for meta_review in (
         MetaReview.objects.filter(
-            assignment__submission=submission, state=MetaReviewState.SUBMITTED
+            assignment__submission_id__in=list(submission_ids), state=MetaReviewState.SUBMITTED
         )
         .exclude(comments="")
-        .only("id", "comments", "submitted_at", "assignment_id")
+        .select_related("assignment")
+        .only("id", "comments", "submitted_at", "assignment_id", "assignment__submission_id")
         .order_by("assignment_id")
-    )
+    ):
+        found.setdefault(meta_review.assignment.submission_id, []).append(meta_review)
+    return found
 
 
 def released_meta_reviews(submission) -> list[MetaReview]:
