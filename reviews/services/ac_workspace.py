@@ -24,17 +24,13 @@ from workshops.models import Membership
 from ..enums import DecisionOutcome, MetaReviewState, ReviewState
 from ..models import AreaChairAssignment, Assignment, AuthorResponse, EmergencyReviewerRequest
 from ..permissions import due_date, paper_rights, papers_for_area_chair
-from . import ReviewFlowError
+from .area_chairs import AreaChairError
 from .emails import send, site_url
 from .reminders import _remind
 
 # A reminder's token: the page that offered the button made it; posting the same page twice
 # reuses it, so each late reviewer gets one e-mail per reminder.
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
-
-
-class AreaChairError(ReviewFlowError):
-    pass
 
 
 @dataclass

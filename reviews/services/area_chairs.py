@@ -336,9 +336,9 @@ def paper_panel(submission) -> dict:
     load, conflict), for the chair's page of the paper. Six queries."""
     workshop = submission.workshop
     assignments = list(
-        AreaChairAssignment.objects.filter(submission=submission).select_related(
-            "area_chair", "meta_review"
-        )
+        AreaChairAssignment.objects.filter(submission=submission)
+        .select_related("area_chair", "meta_review")
+        .order_by("pk")
     )
     chairs = list(area_chairs_of(workshop))
     loads = ac_loads(workshop)

@@ -22,16 +22,19 @@ def _user(context):
 
 
 @register.inclusion_tag("reviews/manage/_area_chair_panel.html", takes_context=True)
-def area_chair_panel(context, paper):
+def area_chair_panel(context, paper, assignments=None):
+    """``assignments``: the paper's area-chair rows with their meta-reviews, when the page has
+    loaded them already (the chair's paper page has, for its assignment panel)."""
     user = _user(context)
     rights = paper_rights(user, paper)
     if not rights.is_manager:
         return {"hidden": True}
-    assignments = list(
-        AreaChairAssignment.objects.filter(submission=paper)
-        .select_related("area_chair", "meta_review")
-        .order_by("pk")
-    )
+    if assignments is None:
+        assignments = list(
+            AreaChairAssignment.objects.filter(submission=paper)
+            .select_related("area_chair", "meta_review")
+            .order_by("pk")
+        )
     area_chair_ids = {a.area_chair_id for a in assignments}
     decision = (
         Decision.objects.filter(submission=paper)
