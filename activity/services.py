@@ -6,7 +6,7 @@ import logging
 
 from workshops.page_cache import invalidate
 
-from .models import Entry
+from .models import Entry, Kind
 
 logger = logging.getLogger("activity")
 
@@ -43,8 +43,9 @@ def record(
     """
     workshop_id = getattr(workshop, "pk", workshop)
     # The public pages show the workshop as it is now; a change about one paper does not show
-    # on the list of calls.
-    invalidate(workshop_id, index=submission is None)
+    # on the list of calls, and a sent e-mail shows on no public page.
+    if kind != Kind.MAIL:
+        invalidate(workshop_id, index=submission is None)
     entry = Entry.objects.create(
         workshop_id=workshop_id,
         submission_id=getattr(submission, "pk", submission),
@@ -89,7 +90,9 @@ def record_many(*, workshop, rows: list[dict]) -> list[Entry]:
             )
         )
     if entries:
-        invalidate(workshop_id, index=any(e.submission_id is None for e in entries))
+        changes = [e for e in entries if e.kind != Kind.MAIL]
+        if changes:
+            invalidate(workshop_id, index=any(e.submission_id is None for e in changes))
         Entry.objects.bulk_create(entries)
         logger.info("activity workshop=%s entries=%s", workshop_id, len(entries))
     return entries

@@ -208,6 +208,18 @@ def test_another_workshops_change_keeps_this_page_stored(client, bands):
     assert queries_of(client, bands.get_absolute_url())[0] == 0
 
 
+def test_a_sent_email_keeps_the_page_stored_and_a_logged_change_does_not(client, bands):
+    from activity.models import Kind
+    from activity.services import record
+
+    stored(client, bands.get_absolute_url())
+    record(workshop=bands, kind=Kind.MAIL, action="sent", message="E-mail sent")
+    assert queries_of(client, bands.get_absolute_url())[0] == 0
+
+    record(workshop=bands, kind=Kind.SETTINGS, action="edited", message="Call edited")
+    assert queries_of(client, bands.get_absolute_url())[0] > 0
+
+
 # --- Time ----------------------------------------------------------------------------------------
 
 
